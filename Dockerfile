@@ -1,0 +1,50 @@
+# EventGate - AWS Lambda container image (lambda_package_type = "Image").
+#
+# The Zip package (target/eventgate-lambda.zip, runtime java17) is the default
+# deployment and the only one that supports SnapStart. This container path
+# exists for deployments that need to customise the runtime environment, e.g.:
+#   * custom JVM options baked into the image (ENV JAVA_TOOL_OPTIONS=...),
+#   * extra CA material, e.g. a corporate CA bundle imported into the JVM
+#     truststore,
+#   * Kerberos material for SASL/GSSAPI: krb5.conf, keytab, JAAS config.
+# The Kafka sink uses the pure-Java Kafka client, so no native librdkafka (or
+# any compiler toolchain) is needed, unlike the original Python image.
+#
+# Build (from the project root, after `mvn package`):
+#   docker build --platform linux/amd64 -t eventgate:latest .
+#   (use linux/arm64 if the function is deployed with lambda_architecture = "arm64")
+#
+# Run locally with the bundled Runtime Interface Emulator:
+#   docker run -p 9000:8080 eventgate:latest
+#   curl http://localhost:9000/2015-03-31/functions/function/invocations -d '{"httpMethod":"GET","path":"/health"}'
+#
+# Push to ECR and deploy with terraform/ (lambda_src_ecr_image, preferably pinned by digest).
+
+FROM public.ecr.aws/lambda/java:17
+
+# Dependencies first (change less often -> better layer caching). The Lambda
+# Java runtime puts ${LAMBDA_TASK_ROOT} and ${LAMBDA_TASK_ROOT}/lib/*.jar on the
+# classpath, i.e. the same layout as the Zip package.
+COPY target/lib/ ${LAMBDA_TASK_ROOT}/lib/
+COPY target/classes/ ${LAMBDA_TASK_ROOT}/
+
+# Configuration (CONF_DIR, default conf/) and sink routes (EVENTGATE_ROUTES_DIR,
+# default routes), resolved relative to the task root.
+COPY conf/ ${LAMBDA_TASK_ROOT}/conf/
+COPY routes/ ${LAMBDA_TASK_ROOT}/routes/
+
+# --- Optional customisations (uncomment and adapt) ---------------------------
+# Corporate CA into the JVM default truststore:
+# COPY certs/corporate-ca.pem /tmp/corporate-ca.pem
+# RUN keytool -importcert -noprompt -cacerts -storepass changeit \
+#       -alias corporate-ca -file /tmp/corporate-ca.pem && rm /tmp/corporate-ca.pem
+#
+# Kerberos (SASL_SSL + GSSAPI) for the Kafka client; reference the keytab from
+# sasl.jaas.config (Krb5LoginModule useKeyTab=true keyTab=/opt/kerberos/...):
+# (Function environment variables override image ENV: with Terraform, either put
+#  the flags into var.java_tool_options or set java_tool_options = "".)
+# COPY kerberos/ /opt/kerberos/
+# ENV JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Djava.security.krb5.conf=/opt/kerberos/krb5.conf"
+# -----------------------------------------------------------------------------
+
+CMD ["io.eventgate.frontdoor.LambdaHandler::handleRequest"]

@@ -1,0 +1,133 @@
+package io.eventgate;
+
+import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.ConfigLoader;
+import io.eventgate.config.ConfigReader;
+import io.eventgate.config.ReloadEndpoint;
+import io.eventgate.config.SettingsPropertiesSource;
+import io.eventgate.frontdoor.HttpFrontDoorRoutes;
+import io.eventgate.gateway.GatewayRoutes;
+import io.eventgate.gateway.HealthEndpoint;
+import io.eventgate.sinks.KafkaHealthCheck;
+import io.eventgate.sinks.SinkDirectory;
+import io.eventgate.sinks.SinkHealth;
+import io.eventgate.topics.TopicSchemaLoader;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Assembles EventGate on Camel Main, the same for every way it runs: the configuration, the shared
+ * gateway route (Java DSL), the sink routes (YAML, from the routes folder) and, for the HTTP server,
+ * the platform-http front door. The Lambda handler uses it without the HTTP front door.
+ */
+public final class EventGateApplication {
+
+    /** Environment variable naming the sink routes folder(s), comma-separated; default {@code routes}. */
+    public static final String ROUTES_DIR_ENV = "EVENTGATE_ROUTES_DIR";
+    /** System property for the same (wins over the environment). */
+    public static final String ROUTES_DIR_PROPERTY = "eventgate.routes-dir";
+
+    /** How the application is reached. */
+    public enum FrontDoor { HTTP, NONE }
+
+    private final Main main;
+    private final ConfigHolder config;
+    private final SinkDirectory sinks;
+
+    private EventGateApplication(Main main, ConfigHolder config, SinkDirectory sinks) {
+        this.main = main;
+        this.config = config;
+        this.sinks = sinks;
+    }
+
+    /**
+     * Loads the configuration (a {@code ConfigException} here stops start-up with its one-line
+     * reason) and prepares Camel Main; nothing is started yet.
+     *
+     * @param overrides settings ({@code eventgate.<key>}) and Camel properties that win over
+     *                  everything else, as JVM system properties would
+     */
+    public static EventGateApplication create(FrontDoor frontDoor, ConfigReader reader, Map<String, String> overrides) {
+        ConfigLoader loader = ConfigLoader.forThisProcess(reader, overrides);
+        ConfigHolder config = new ConfigHolder(loader::load);
+        SinkDirectory sinks = new SinkDirectory(config);
+        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config);
+
+        Main main = new Main();
+        main.bind(ConfigHolder.BEAN_NAME, config);
+        main.bind(SinkDirectory.BEAN_NAME, sinks);
+        main.bind(TopicSchemaLoader.BEAN_NAME, new TopicSchemaLoader(config));
+        main.bind(KafkaHealthCheck.BEAN_NAME, kafkaHealth);
+        main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
+        main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
+                new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
+        if (frontDoor == FrontDoor.HTTP) {
+            main.configure().addRoutesBuilder(new HttpFrontDoorRoutes());
+        } else {
+            main.addOverrideProperty("camel.server.enabled", "false");
+        }
+        overrides.forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                CamelContext context = support.getCamelContext();
+                context.getPropertiesComponent().addPropertiesSource(new SettingsPropertiesSource(config));
+                // The sink routes are known once every route is in; find them then.
+                try {
+                    context.addStartupListener((ctx, alreadyStarted) -> sinks.refresh(ctx));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot register the sink discovery", e);
+                }
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport support) {
+                kafkaHealth.close();
+            }
+        });
+        return new EventGateApplication(main, config, sinks);
+    }
+
+    /** {@code file:<dir>/*.yaml} for each routes folder. */
+    static String routesPattern(String override) {
+        String dirs = override != null ? override
+                : System.getProperty(ROUTES_DIR_PROPERTY, System.getenv().getOrDefault(ROUTES_DIR_ENV, "routes"));
+        return Arrays.stream(dirs.split(","))
+                .map(String::trim).filter(d -> !d.isEmpty())
+                .map(d -> "file:" + (d.endsWith("/") ? d : d + "/") + "*.yaml")
+                .collect(Collectors.joining(","));
+    }
+
+    /** Starts Camel and returns; for tests, the dev run and the Lambda handler. */
+    public EventGateApplication start() throws Exception {
+        main.start();
+        return this;
+    }
+
+    /** Starts Camel and blocks until the JVM is asked to stop. */
+    public void run(String[] args) throws Exception {
+        main.run(args);
+    }
+
+    public void stop() throws Exception {
+        main.stop();
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public ConfigHolder config() {
+        return config;
+    }
+
+    public SinkDirectory sinks() {
+        return sinks;
+    }
+}

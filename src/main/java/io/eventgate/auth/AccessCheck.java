@@ -1,0 +1,42 @@
+package io.eventgate.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgate.config.ConfigHolder;
+import io.eventgate.gateway.Exchanges;
+import io.eventgate.gateway.GatewayException;
+import io.eventgate.topics.EventReader;
+import org.apache.camel.Exchange;
+
+/**
+ * The access checks of a publish, against {@code access.json}: first whether the token's subject
+ * may write the topic at all (403 {@code auth}), then, once the body is read, the user's field
+ * constraints (403 {@code permission}).
+ */
+public final class AccessCheck {
+
+    private final ConfigHolder config;
+
+    public AccessCheck(ConfigHolder config) {
+        this.config = config;
+    }
+
+    public void checkSubject(Exchange exchange) {
+        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
+        String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
+        if (!config.current().access().isListed(topic, subject)) {
+            throw new GatewayException(403, "auth", "User not authorized for topic");
+        }
+    }
+
+    public void checkFields(Exchange exchange) {
+        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
+        String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
+        JsonNode event = exchange.getProperty(EventReader.EVENT, JsonNode.class);
+        AccessPolicy.Verdict verdict = config.current().access().check(topic, subject, event);
+        switch (verdict.decision()) {
+            case ALLOWED -> { }
+            case NOT_LISTED -> throw new GatewayException(403, "auth", "User not authorized for topic");
+            case FIELD_REJECTED -> throw new GatewayException(403, "permission", verdict.reason());
+        }
+    }
+}

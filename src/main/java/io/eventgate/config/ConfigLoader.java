@@ -1,0 +1,200 @@
+package io.eventgate.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventgate.auth.AccessPolicy;
+import io.eventgate.auth.PublicKeyLoader;
+import io.eventgate.auth.TokenVerifier;
+import io.eventgate.topics.TopicCatalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and checks the configuration folder: {@code config.json}, the access file it names,
+ * {@code topic_keys.json}, the topic schemas and {@code api.yaml}. Any problem becomes a
+ * {@link ConfigException} whose message names the file and the problem in one line.
+ *
+ * <p>Relative paths inside {@code config.json} are taken from the configuration folder first, then
+ * from the working directory (the layout of the original deployment, {@code conf/topic_keys.json}).
+ */
+public final class ConfigLoader {
+
+    /** Environment variable that selects the configuration folder. */
+    public static final String CONF_DIR_ENV = "CONF_DIR";
+    /** System property that selects the configuration folder (wins over the environment). */
+    public static final String CONF_DIR_PROPERTY = "eventgate.conf-dir";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path confDir;
+    private final Map<String, String> env;
+    private final Properties system;
+    private final ConfigReader reader;
+
+    public ConfigLoader(Path confDir, Map<String, String> env, Properties system, ConfigReader reader) {
+        this.confDir = confDir;
+        this.env = env;
+        this.system = system;
+        this.reader = reader;
+    }
+
+    /**
+     * A loader for this process. {@code overrides} are taken like JVM system properties and win
+     * over them. The folder comes from {@code eventgate.conf-dir}, else {@code CONF_DIR}, else {@code conf}.
+     */
+    public static ConfigLoader forThisProcess(ConfigReader reader, Map<String, String> overrides) {
+        Properties system = new Properties();
+        system.putAll(System.getProperties());
+        system.putAll(overrides);
+        String dir = system.getProperty(CONF_DIR_PROPERTY, System.getenv().getOrDefault(CONF_DIR_ENV, "conf"));
+        return new ConfigLoader(Path.of(dir), System.getenv(), system, reader);
+    }
+
+    public Path confDir() {
+        return confDir;
+    }
+
+    public EventGateConfig load() {
+        Path configFile = confDir.resolve("config.json");
+        JsonNode root = parseJson(configFile.toString(), readLocal(configFile));
+        if (!root.isObject()) {
+            throw new ConfigException(configFile + ": expected a JSON object of settings");
+        }
+        Settings settings = Settings.of(flatten(root), env, system, camelProperties());
+
+        String accessLocation = settings.get("access_config")
+                .orElseThrow(() -> new ConfigException(configFile + ": missing required key 'access_config'"));
+        if (settings.get("token_public_key_url").isEmpty() && settings.get("token_public_keys_url").isEmpty()) {
+            throw new ConfigException(configFile + ": set 'token_public_key_url' or 'token_public_keys_url'");
+        }
+        AccessPolicy access = AccessPolicy.parse(accessLocation, parseJson(accessLocation, read(accessLocation)));
+
+        Map<String, String> topicKeys = settings.get("topic_keys_config")
+                .map(location -> topicKeys(location, parseJson(location, read(location))))
+                .orElse(Map.of());
+
+        TopicCatalog topics = TopicCatalog.load(
+                resolve(settings.get("topic_schemas_dir", "topic_schemas")),
+                settings.get("topic_prefix", TopicCatalog.DEFAULT_PREFIX));
+
+        String apiYaml = readLocal(resolve(settings.get("api_spec", "api.yaml")));
+
+        TokenVerifier verifier = new TokenVerifier(
+                PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
+                        settings.get("token_public_keys_url").orElse(null)),
+                settings.getLong("token_clock_skew_seconds", 30));
+
+        Set<String> admins = Arrays.stream(settings.get("admin_users", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+
+        return new EventGateConfig(settings, access, topics, verifier, topicKeys, apiYaml, admins, Instant.now());
+    }
+
+    private static Map<String, String> topicKeys(String source, JsonNode root) {
+        if (!root.isObject()) {
+            throw new ConfigException(source + ": expected an object of topic -> key field");
+        }
+        Map<String, String> keys = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                throw new ConfigException(source + ": topic '" + entry.getKey() + "': the key field must be a string");
+            }
+            keys.put(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue().asText());
+        }
+        return Map.copyOf(keys);
+    }
+
+    /** Reads a location named in config.json: a path, or any URL the {@link ConfigReader} knows. */
+    private String read(String location) {
+        if (reader.handles(location)) {
+            return reader.read(location);
+        }
+        return readLocal(resolve(location));
+    }
+
+    Path resolve(String location) {
+        Path path = Path.of(location);
+        if (path.isAbsolute()) {
+            return path;
+        }
+        Path inConf = confDir.resolve(path);
+        return Files.exists(inConf) || !Files.exists(path) ? inConf : path;
+    }
+
+    private static String readLocal(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parseJson(String source, String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new ConfigException(source + ": empty file");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not valid JSON (" + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+    }
+
+    /** Nested objects become dotted keys; arrays of plain values become comma-separated lists. */
+    static Map<String, String> flatten(JsonNode root) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", root, flat);
+        return flat;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(prefix + e.getKey() + ".", e.getValue(), out));
+        } else {
+            String key = prefix.substring(0, prefix.length() - 1);
+            if (node.isArray()) {
+                StringBuilder joined = new StringBuilder();
+                node.forEach(item -> joined.append(joined.length() == 0 ? "" : ",").append(item.asText()));
+                out.put(key, joined.toString());
+            } else if (!node.isNull()) {
+                out.put(key, node.asText());
+            }
+        }
+    }
+
+    /** Camel properties from {@code application.properties}: the defaults under config.json. */
+    private static Properties camelProperties() {
+        Properties properties = new Properties();
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("application.properties: cannot read: " + e.getMessage(), e);
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,59 @@
+package io.eventgate.config;
+
+import io.eventgate.gateway.Exchanges;
+import io.eventgate.gateway.GatewayException;
+import io.eventgate.gateway.Responses;
+import io.eventgate.sinks.SinkDirectory;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jsonvalidator.JsonValidatorEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * {@code POST /terminate}: reloads access, schemas and keys from their sources. Only subjects on
+ * the {@code admin_users} list may call it (403 {@code auth} for the rest). A failed reload keeps
+ * the old configuration and answers 500 {@code internal} with the reason.
+ *
+ * <p>When a route {@code direct:recycle-instances} exists (the Lambda front door adds one), it is
+ * called after a successful reload so that other warm instances reload too.
+ */
+public final class ReloadEndpoint {
+
+    public static final String RECYCLE_ENDPOINT = "direct:recycle-instances";
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadEndpoint.class);
+
+    private final ConfigHolder config;
+    private final SinkDirectory sinks;
+
+    public ReloadEndpoint(ConfigHolder config, SinkDirectory sinks) {
+        this.config = config;
+        this.sinks = sinks;
+    }
+
+    public void checkAdmin(Exchange exchange) {
+        String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
+        if (subject == null || !config.current().admins().contains(subject.toLowerCase(Locale.ROOT))) {
+            throw new GatewayException(403, "auth", "User not authorized to reload the configuration");
+        }
+    }
+
+    public void reload(Exchange exchange) {
+        try {
+            config.reload();
+        } catch (ConfigException e) {
+            LOG.error("Configuration reload failed; the previous configuration stays in force: {}", e.getMessage());
+            throw new GatewayException(500, "internal", "Reload failed, previous configuration kept: " + e.getMessage());
+        }
+        // The validator endpoints keep the schema they were given; let them ask again.
+        exchange.getContext().getEndpoints().stream()
+                .filter(JsonValidatorEndpoint.class::isInstance)
+                .map(JsonValidatorEndpoint.class::cast)
+                .forEach(JsonValidatorEndpoint::clearContentCache);
+        sinks.refresh(exchange.getContext());
+        LOG.info("Configuration reloaded by {}", exchange.getProperty(Exchanges.SUBJECT));
+        Responses.json(exchange, 200, java.util.Map.of("success", true, "statusCode", 200,
+                "message", "Configuration reloaded"));
+    }
+}

@@ -1,0 +1,158 @@
+package io.eventgate.gateway;
+
+import io.eventgate.auth.AccessCheck;
+import io.eventgate.auth.JwtProcessor;
+import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.ReloadEndpoint;
+import io.eventgate.sinks.SinkDirectory;
+import io.eventgate.sinks.SinkOutcomeStrategy;
+import io.eventgate.sinks.SinkOutcomes;
+import io.eventgate.topics.EventReader;
+import io.eventgate.topics.TopicSchemaLoader;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jsonvalidator.JsonValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The gateway: one {@code direct:gateway} route that every front door feeds, and the endpoint
+ * routes it dispatches to. A publish goes: JWT, topic, access, body, field constraints,
+ * {@code json-validator}, then a parallel fan-out to the sink routes, whose outcomes make the answer.
+ */
+public final class GatewayRoutes extends RouteBuilder {
+
+    public static final String GATEWAY = "direct:gateway";
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
+
+    private final ConfigHolder config;
+    private final SinkDirectory sinks;
+    private final HealthEndpoint health;
+    private final ReloadEndpoint reload;
+
+    public GatewayRoutes(ConfigHolder config, SinkDirectory sinks, HealthEndpoint health, ReloadEndpoint reload) {
+        this.config = config;
+        this.sinks = sinks;
+        this.health = health;
+        this.reload = reload;
+    }
+
+    @Override
+    public void configure() {
+        JwtProcessor jwt = new JwtProcessor(config);
+        AccessCheck access = new AccessCheck(config);
+        EventReader events = new EventReader(config);
+        SwaggerUi swaggerUi = new SwaggerUi();
+
+        onException(GatewayException.class)
+                .handled(true)
+                .process(GatewayRoutes::refuse);
+        onException(JsonValidationException.class)
+                .handled(true)
+                .process(SchemaErrors::respond);
+        onException(Exception.class)
+                .handled(true)
+                .process(GatewayRoutes::internalError);
+
+        from(GATEWAY).routeId("gateway")
+                .process(RequestRouter::route)
+                .choice()
+                    .when(endpoint(RequestRouter.Endpoint.PUBLISH)).to("direct:publish")
+                    .when(endpoint(RequestRouter.Endpoint.TOPICS)).process(this::topics)
+                    .when(endpoint(RequestRouter.Endpoint.TOPIC_SCHEMA)).process(events::resolveTopic).process(this::topicSchema)
+                    .when(endpoint(RequestRouter.Endpoint.API)).process(this::api)
+                    .when(endpoint(RequestRouter.Endpoint.DOCS)).process(swaggerUi::page)
+                    .when(endpoint(RequestRouter.Endpoint.DOCS_ASSET)).process(swaggerUi::asset)
+                    .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
+                    .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health::handle)
+                    .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
+                    .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
+                .end();
+
+        from("direct:publish").routeId("publish")
+                .process(jwt)
+                .process(events::resolveTopic)
+                .process(access::checkSubject)
+                .process(events::readEvent)
+                .process(access::checkFields)
+                .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
+                        + TopicSchemaLoader.BEAN_NAME)
+                .process(events::findKey)
+                .process(this::prepareFanOut)
+                .recipientList(method(sinks, "recipients"))
+                    .parallelProcessing()
+                    .timeout(sinks.longestDeadlineMs() + 250)
+                    .aggregationStrategy(new SinkOutcomeStrategy())
+                .end()
+                .process(GatewayRoutes::answerPublish);
+
+        from("direct:terminate").routeId("terminate")
+                .process(jwt)
+                .process(reload::checkAdmin)
+                .process(reload::reload)
+                .choice()
+                    .when(e -> e.getContext().hasEndpoint(ReloadEndpoint.RECYCLE_ENDPOINT) != null)
+                        .to(ReloadEndpoint.RECYCLE_ENDPOINT)
+                .end();
+    }
+
+    private org.apache.camel.Predicate endpoint(RequestRouter.Endpoint endpoint) {
+        return exchangeProperty(RequestRouter.ENDPOINT).isEqualTo(endpoint.name());
+    }
+
+    private void topics(Exchange exchange) {
+        Responses.json(exchange, 200, config.current().topics().names());
+    }
+
+    private void topicSchema(Exchange exchange) {
+        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
+        Responses.write(exchange, 200, Responses.APPLICATION_JSON,
+                config.current().topics().find(topic).orElseThrow().schemaJson());
+    }
+
+    private void api(Exchange exchange) {
+        Responses.write(exchange, 200, "application/yaml", config.current().apiYaml());
+    }
+
+    private void token(Exchange exchange) {
+        Responses.write(exchange, 303, "text/plain; charset=utf-8", "");
+        exchange.getMessage().setHeader("Location", config.current().tokenProviderUrl());
+    }
+
+    private void prepareFanOut(Exchange exchange) {
+        List<SinkDirectory.Sink> active = sinks.active();
+        if (active.isEmpty()) {
+            // Accepting an event that reaches no sink would lose it.
+            throw new GatewayException(500, "internal", "No sink is configured");
+        }
+        exchange.setProperty(Exchanges.OUTCOMES, new SinkOutcomes(active));
+    }
+
+    private static void answerPublish(Exchange exchange) {
+        SinkOutcomes outcomes = exchange.getProperty(Exchanges.OUTCOMES, SinkOutcomes.class);
+        List<Responses.Error> errors = outcomes.errors();
+        exchange.getMessage().removeHeaders("*");
+        if (errors.isEmpty()) {
+            Responses.success(exchange, 202);
+        } else {
+            LOG.warn("Publish to {} failed in {}", exchange.getProperty(Exchanges.TOPIC), errors);
+            Responses.errors(exchange, 500, errors);
+        }
+    }
+
+    private static void refuse(Exchange exchange) {
+        GatewayException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayException.class);
+        exchange.getMessage().removeHeaders("*");
+        Responses.error(exchange, refusal.status(), refusal.type(), refusal.getMessage());
+    }
+
+    private static void internalError(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("Unexpected error on {} {}", exchange.getProperty(Exchanges.METHOD),
+                exchange.getProperty(Exchanges.PATH), cause);
+        exchange.getMessage().removeHeaders("*");
+        Responses.error(exchange, 500, "internal", "Unexpected server error");
+    }
+}

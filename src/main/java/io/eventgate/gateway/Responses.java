@@ -1,0 +1,59 @@
+package io.eventgate.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.util.List;
+import java.util.Map;
+
+/** Writes the contract's response bodies onto an exchange. */
+public final class Responses {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String APPLICATION_JSON = "application/json";
+
+    /** One entry of the {@code errors} array. */
+    public record Error(String type, String message) {
+    }
+
+    private Responses() {
+    }
+
+    public static void json(Exchange exchange, int status, Object body) {
+        try {
+            write(exchange, status, APPLICATION_JSON, JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void write(Exchange exchange, int status, String contentType, Object body) {
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, contentType);
+        message.setBody(body);
+    }
+
+    public static void success(Exchange exchange, int status) {
+        json(exchange, status, Map.of("success", true, "statusCode", status));
+    }
+
+    public static void error(Exchange exchange, int status, String type, String message) {
+        errors(exchange, status, List.of(new Error(type, message)));
+    }
+
+    public static void errors(Exchange exchange, int status, List<Error> errors) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("success", false);
+        body.put("statusCode", status);
+        ArrayNode list = body.putArray("errors");
+        for (Error error : errors) {
+            list.addObject().put("type", error.type()).put("message", error.message());
+        }
+        json(exchange, status, body);
+    }
+}

@@ -1,0 +1,63 @@
+package io.eventgate.sinks;
+
+import io.eventgate.config.ConfigHolder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Kafka sink's health probe, used by {@code routes/kafka.yaml} as {@code bean:kafkaHealthCheck}:
+ * asks the cluster to describe itself. One admin client, made on first use and kept.
+ * Security settings ({@code kafka.*} settings, e.g. {@code kafka.security.protocol}) are passed through.
+ */
+public final class KafkaHealthCheck implements AutoCloseable {
+
+    public static final String BEAN_NAME = "kafkaHealthCheck";
+    private static final int TIMEOUT_MS = 2000;
+
+    private final ConfigHolder config;
+    private Admin admin;
+
+    public KafkaHealthCheck(ConfigHolder config) {
+        this.config = config;
+    }
+
+    /** @throws Exception with the reason when the cluster does not answer */
+    public void check() throws Exception {
+        int nodes = admin().describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
+                .nodes().get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
+        if (nodes == 0) {
+            throw new IllegalStateException("no brokers available");
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            Map<String, Object> props = new HashMap<>();
+            config.current().settings().asMap().forEach((key, value) -> {
+                if (key.startsWith("kafka.")) {
+                    props.put(key.substring("kafka.".length()), value);
+                }
+            });
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    config.current().settings().get("kafka_bootstrap_server", ""));
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+            props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+            admin = Admin.create(props);
+        }
+        return admin;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+    }
+}

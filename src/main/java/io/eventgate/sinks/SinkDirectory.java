@@ -1,0 +1,112 @@
+package io.eventgate.sinks;
+
+import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sinks EventGate fans out to, discovered from the routes that are present: every route that
+ * starts {@code from: direct:sink-<name>} is the sink {@code <name>}. Nothing here names a sink.
+ *
+ * <p>Per sink, settings (config.json, or overrides) decide:
+ * <ul>
+ *   <li>{@code sinks.<name>.enabled}: {@code false} leaves the sink out (default {@code true});</li>
+ *   <li>{@code sinks.<name>.requires}: comma-separated settings that must be non-empty, else the
+ *       sink is "not configured" and skipped (as Kafka is with no {@code kafka_bootstrap_server});</li>
+ *   <li>{@code sinks.<name>.timeout_ms}: its deadline (default {@code sink_timeout_ms}, 5000).</li>
+ * </ul>
+ */
+public final class SinkDirectory {
+
+    public static final String BEAN_NAME = "sinkDirectory";
+    public static final String ROUTE_PREFIX = "sink-";
+    public static final long DEFAULT_TIMEOUT_MS = 5000;
+
+    /** A discovered sink. {@code missing} lists the required settings that are empty. */
+    public record Sink(String name, String endpointUri, List<String> missing, long timeoutMs) {
+        public boolean configured() {
+            return missing.isEmpty();
+        }
+    }
+
+    private final ConfigHolder config;
+    private volatile List<Sink> sinks = List.of();
+
+    public SinkDirectory(ConfigHolder config) {
+        this.config = config;
+    }
+
+    /** Looks at the routes again; call after the routes start and after a reload. */
+    public void refresh(CamelContext context) {
+        Settings settings = config.current().settings();
+        List<Sink> found = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            sinkName(route.getEndpoint().getEndpointUri())
+                    .filter(name -> settings.getBoolean("sinks." + name + ".enabled", true))
+                    .ifPresent(name -> found.add(new Sink(name, "direct:" + ROUTE_PREFIX + name,
+                            missingSettings(settings, name), timeoutMs(settings, name))));
+        }
+        found.sort(Comparator.comparing(Sink::name));
+        sinks = List.copyOf(found);
+    }
+
+    static Optional<String> sinkName(String endpointUri) {
+        String rest = endpointUri.startsWith("direct://") ? endpointUri.substring("direct://".length())
+                : endpointUri.startsWith("direct:") ? endpointUri.substring("direct:".length()) : null;
+        if (rest == null || !rest.startsWith(ROUTE_PREFIX) || rest.length() == ROUTE_PREFIX.length()) {
+            return Optional.empty();
+        }
+        int query = rest.indexOf('?');
+        return Optional.of(rest.substring(ROUTE_PREFIX.length(), query < 0 ? rest.length() : query));
+    }
+
+    private static List<String> missingSettings(Settings settings, String name) {
+        return Arrays.stream(settings.get("sinks." + name + ".requires", "").split(","))
+                .map(String::trim)
+                .filter(key -> !key.isEmpty() && !settings.isConfigured(key))
+                .toList();
+    }
+
+    static long timeoutMs(Settings settings, String name) {
+        return settings.getLong("sinks." + name + ".timeout_ms", settings.getLong("sink_timeout_ms", DEFAULT_TIMEOUT_MS));
+    }
+
+    /** The longest deadline any sink may have, from the settings alone (used for the fan-out's own timeout). */
+    public long longestDeadlineMs() {
+        Settings settings = config.current().settings();
+        long longest = settings.getLong("sink_timeout_ms", DEFAULT_TIMEOUT_MS);
+        for (Map.Entry<String, String> entry : settings.asMap().entrySet()) {
+            if (entry.getKey().startsWith("sinks.") && entry.getKey().endsWith(".timeout_ms")) {
+                longest = Math.max(longest, settings.getLong(entry.getKey(), longest));
+            }
+        }
+        return longest;
+    }
+
+    /** Every discovered, enabled sink, configured or not. */
+    public List<Sink> all() {
+        return sinks;
+    }
+
+    /** The sinks a publish goes to. */
+    public List<Sink> active() {
+        return sinks.stream().filter(Sink::configured).toList();
+    }
+
+    public Optional<Sink> find(String name) {
+        return sinks.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The endpoints of the active sinks, for the recipient list. */
+    public List<String> recipients() {
+        return active().stream().map(Sink::endpointUri).toList();
+    }
+}
