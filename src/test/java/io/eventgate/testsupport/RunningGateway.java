@@ -1,0 +1,120 @@
+package io.eventgate.testsupport;
+
+import io.eventgate.EventGateApplication;
+import io.eventgate.config.ConfigReader;
+import io.eventgate.dev.DevTokens;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * EventGate started for real in this JVM, as {@code java -jar} would run it (HTTP front door on a
+ * free port, the example {@code conf/}, the YAML routes), with a dev signing key. Tests talk to it
+ * over HTTP only.
+ */
+public final class RunningGateway implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    private final EventGateApplication app;
+    private final DevTokens tokens;
+    private final int port;
+
+    private RunningGateway(EventGateApplication app, DevTokens tokens, int port) {
+        this.app = app;
+        this.tokens = tokens;
+        this.port = port;
+    }
+
+    /**
+     * @param overrides settings ({@code eventgate.<key>}) and Camel properties, e.g.
+     *                  {@code eventgate.kafka_bootstrap_server}
+     */
+    public static RunningGateway start(Map<String, String> overrides) {
+        DevTokens tokens = DevTokens.create();
+        int port = freePort();
+        Map<String, String> all = new HashMap<>();
+        all.put("camel.server.port", String.valueOf(port));
+        all.put("eventgate.token_public_keys_url", tokens.keysUrl());
+        all.put("eventgate.token_public_key_url", "");
+        all.putAll(overrides);
+        EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
+                ConfigReader.LOCAL_ONLY, all);
+        try {
+            app.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("EventGate did not start", e);
+        }
+        return new RunningGateway(app, tokens, port);
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public DevTokens tokens() {
+        return tokens;
+    }
+
+    public EventGateApplication app() {
+        return app;
+    }
+
+    public String token(String subject) {
+        return tokens.token(subject, Duration.ofMinutes(10));
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** POST with {@code Authorization: Bearer <token>} (when token is not null) and a JSON body. */
+    public HttpResponse<String> post(String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
