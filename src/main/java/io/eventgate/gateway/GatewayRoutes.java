@@ -93,7 +93,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(reload::checkAdmin)
                 .process(reload::reload)
                 .choice()
-                    .when(e -> e.getContext().hasEndpoint(ReloadEndpoint.RECYCLE_ENDPOINT) != null)
+                    .when(e -> RoutePresence.hasRouteFrom(e.getContext(), ReloadEndpoint.RECYCLE_ENDPOINT))
                         .to(ReloadEndpoint.RECYCLE_ENDPOINT)
                 .end();
     }

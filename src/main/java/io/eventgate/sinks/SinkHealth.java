@@ -1,6 +1,7 @@
 package io.eventgate.sinks;
 
 import io.eventgate.gateway.Exchanges;
+import io.eventgate.gateway.RoutePresence;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -39,7 +40,7 @@ public final class SinkHealth {
             Map<String, CompletableFuture<Exchange>> probes = new LinkedHashMap<>();
             for (SinkDirectory.Sink sink : sinks) {
                 String probe = "direct:health-" + sink.name();
-                if (sink.configured() && context.hasEndpoint(probe) != null) {
+                if (sink.configured() && RoutePresence.hasRouteFrom(context, probe)) {
                     probes.put(sink.name(), template.asyncSend(probe, new DefaultExchange(context)));
                 }
             }
