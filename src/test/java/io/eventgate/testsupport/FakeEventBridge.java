@@ -1,0 +1,132 @@
+package io.eventgate.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An EventBridge endpoint on {@code 127.0.0.1} that speaks the service's JSON 1.1 protocol for
+ * PutEvents, for the real AWS SDK client with its endpoint overridden ({@link #url()}). It records
+ * every request and answers as {@link #behave(Behaviour)} says.
+ */
+public final class FakeEventBridge implements AutoCloseable {
+
+    /** How the next PutEvents calls are answered. */
+    public enum Behaviour {
+        /** {@code FailedEntryCount: 0} with an EventId per entry. */
+        ACCEPT,
+        /** {@code FailedEntryCount: 1}, the entry with an ErrorCode and ErrorMessage. */
+        FAIL_ENTRY,
+        /** HTTP 500 with an InternalException. */
+        SERVER_ERROR,
+        /** HTTP 400 with a ThrottlingException. */
+        THROTTLE,
+        /** No answer for {@link #SILENCE_MS}. */
+        SILENT
+    }
+
+    /** One recorded request: its headers (lower-case names, first value) and parsed JSON body. */
+    public record Request(Map<String, String> headers, JsonNode body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    public static final long SILENCE_MS = 5000;
+    public static final String FAILED_ENTRY_CODE = "InternalFailure";
+    public static final String FAILED_ENTRY_MESSAGE = "The event could not be stored";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile Behaviour behaviour = Behaviour.ACCEPT;
+
+    private FakeEventBridge(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeEventBridge start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            FakeEventBridge fake = new FakeEventBridge(server);
+            server.createContext("/", fake::handle);
+            server.setExecutor(fake.executor);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Sets how calls are answered from now on and forgets the recorded requests. */
+    public void behave(Behaviour behaviour) {
+        this.behaviour = behaviour;
+        requests.clear();
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) ->
+                    headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            JsonNode json = JSON.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+            requests.add(new Request(Map.copyOf(headers), json));
+            if (!"AWSEvents.PutEvents".equals(headers.get("x-amz-target"))) {
+                answer(exchange, 400, "{\"__type\":\"UnknownOperationException\"}");
+                return;
+            }
+            switch (behaviour) {
+                case ACCEPT -> answer(exchange, 200, "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\""
+                        + UUID.randomUUID() + "\"}]}");
+                case FAIL_ENTRY -> answer(exchange, 200, "{\"FailedEntryCount\":1,\"Entries\":[{\"ErrorCode\":\""
+                        + FAILED_ENTRY_CODE + "\",\"ErrorMessage\":\"" + FAILED_ENTRY_MESSAGE + "\"}]}");
+                case SERVER_ERROR -> answer(exchange, 500, "{\"__type\":\"InternalException\",\"message\":\"Internal failure\"}");
+                case THROTTLE -> answer(exchange, 400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
+                case SILENT -> {
+                    try {
+                        Thread.sleep(SILENCE_MS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
