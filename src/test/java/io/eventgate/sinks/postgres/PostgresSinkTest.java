@@ -327,6 +327,25 @@ class PostgresSinkTest {
         assertTrue(JSON.readTree(health.body()).path("failures").has("postgres"), health.body());
     }
 
+    @Test
+    @Order(8)
+    void startsWhileTheDatabaseIsDownAndReportsPerRequest() throws Exception {
+        try (RunningGateway early = RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", "",
+                "eventgate.postgres.host", "127.0.0.1",
+                "eventgate.postgres.port", String.valueOf(RunningGateway.freePort()),
+                "eventgate.postgres.database", "postgres",
+                "eventgate.postgres.migrate", "true",
+                "eventgate.postgres.connect_timeout_ms", "500"))) {
+            HttpResponse<String> answer = early.post("/topics/public.cps.za.test", early.token("TestUser"),
+                    Events.test(Events.id()));
+            assertEquals(500, answer.statusCode(), answer.body());
+            JsonNode error = JSON.readTree(answer.body()).path("errors").get(0);
+            assertEquals("postgres", error.path("type").asText(), answer.body());
+            assertTrue(error.path("message").asText().contains("refused"), answer.body());
+        }
+    }
+
     private static void assertAccepted(HttpResponse<String> answer) {
         assertEquals(202, answer.statusCode(), answer.body());
     }
