@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +43,8 @@ public final class ConfigLoader {
     public static final String CONF_DIR_PROPERTY = "eventgate.conf-dir";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code {{env:NAME}}} or {@code {{env:NAME:fallback}}} in a default (application.properties). */
+    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([^:}]+)(?::([^}]*))?}}");
 
     private final Path confDir;
     private final Map<String, String> env;
@@ -76,7 +80,7 @@ public final class ConfigLoader {
         if (!root.isObject()) {
             throw new ConfigException(configFile + ": expected a JSON object of settings");
         }
-        Settings settings = Settings.of(flatten(root), env, system, camelProperties());
+        Settings settings = Settings.of(flatten(root), env, system, camelProperties(env));
 
         String accessLocation = settings.get("access_config")
                 .orElseThrow(() -> new ConfigException(configFile + ": missing required key 'access_config'"));
@@ -185,8 +189,12 @@ public final class ConfigLoader {
         }
     }
 
-    /** Camel properties from {@code application.properties}: the defaults under config.json. */
-    private static Properties camelProperties() {
+    /**
+     * Camel properties from {@code application.properties}: the defaults under config.json. A default
+     * may name an environment variable as Camel allows, {@code {{env:NAME}}} or {@code {{env:NAME:fallback}}}
+     * (e.g. {@code eventgate.postgres.secret_name = {{env:POSTGRES_SECRET_NAME:}}}).
+     */
+    private static Properties camelProperties(Map<String, String> env) {
         Properties properties = new Properties();
         try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("application.properties")) {
             if (in != null) {
@@ -195,6 +203,15 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("application.properties: cannot read: " + e.getMessage(), e);
         }
+        for (String name : properties.stringPropertyNames()) {
+            properties.setProperty(name, resolveEnv(properties.getProperty(name), env));
+        }
         return properties;
+    }
+
+    /** Replaces each {@code {{env:NAME:fallback}}} with the variable, else the fallback (else empty). */
+    static String resolveEnv(String value, Map<String, String> env) {
+        return ENV_PLACEHOLDER.matcher(value).replaceAll(match -> Matcher.quoteReplacement(
+                env.getOrDefault(match.group(1), match.group(2) == null ? "" : match.group(2))));
     }
 }

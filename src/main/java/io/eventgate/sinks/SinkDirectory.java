@@ -20,7 +20,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code sinks.<name>.enabled}: {@code false} leaves the sink out (default {@code true});</li>
  *   <li>{@code sinks.<name>.requires}: comma-separated settings that must be non-empty, else the
- *       sink is "not configured" and skipped (as Kafka is with no {@code kafka_bootstrap_server});</li>
+ *       sink is "not configured" and skipped (as Kafka is with no {@code kafka_bootstrap_server});
+ *       an entry {@code a|b} is met when either {@code a} or {@code b} is set (Postgres: a secret
+ *       name or a local host);</li>
  *   <li>{@code sinks.<name>.timeout_ms}: its deadline (default {@code sink_timeout_ms}, 5000).</li>
  * </ul>
  */
@@ -68,10 +70,12 @@ public final class SinkDirectory {
         return Optional.of(rest.substring(ROUTE_PREFIX.length(), query < 0 ? rest.length() : query));
     }
 
-    private static List<String> missingSettings(Settings settings, String name) {
+    /** The entries of {@code sinks.<name>.requires} that are not met; an entry {@code a|b} needs one of them. */
+    static List<String> missingSettings(Settings settings, String name) {
         return Arrays.stream(settings.get("sinks." + name + ".requires", "").split(","))
                 .map(String::trim)
-                .filter(key -> !key.isEmpty() && !settings.isConfigured(key))
+                .filter(entry -> !entry.isEmpty()
+                        && Arrays.stream(entry.split("\\|")).map(String::trim).noneMatch(settings::isConfigured))
                 .toList();
     }
 
