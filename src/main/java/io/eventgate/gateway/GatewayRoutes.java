@@ -93,9 +93,15 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(reload::checkAdmin)
                 .process(reload::reload)
                 .choice()
-                    .when(e -> e.getContext().hasEndpoint(ReloadEndpoint.RECYCLE_ENDPOINT) != null)
+                    .when(GatewayRoutes::recycleRouteExists)
                         .to(ReloadEndpoint.RECYCLE_ENDPOINT)
                 .end();
+    }
+
+    /** The {@code .to()} above creates the endpoint itself, so look for a route that consumes it. */
+    private static boolean recycleRouteExists(Exchange exchange) {
+        org.apache.camel.Endpoint recycle = exchange.getContext().hasEndpoint(ReloadEndpoint.RECYCLE_ENDPOINT);
+        return recycle != null && exchange.getContext().getRoutes().stream().anyMatch(r -> r.getEndpoint() == recycle);
     }
 
     private org.apache.camel.Predicate endpoint(RequestRouter.Endpoint endpoint) {
