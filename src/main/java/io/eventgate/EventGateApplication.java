@@ -16,6 +16,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -32,6 +34,8 @@ public final class EventGateApplication {
     public static final String ROUTES_DIR_ENV = "EVENTGATE_ROUTES_DIR";
     /** System property for the same (wins over the environment). */
     public static final String ROUTES_DIR_PROPERTY = "eventgate.routes-dir";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventGateApplication.class);
 
     /** How the application is reached. */
     public enum FrontDoor { HTTP, NONE }
@@ -50,6 +54,8 @@ public final class EventGateApplication {
      * Loads the configuration (a {@code ConfigException} here stops start-up with its one-line
      * reason) and prepares Camel Main; nothing is started yet.
      *
+     * @param reader    reads locations that are not local paths (such as {@code s3://}); closed
+     *                  when the application stops if it is {@link AutoCloseable}
      * @param overrides settings ({@code eventgate.<key>}) and Camel properties that win over
      *                  everything else, as JVM system properties would
      */
@@ -89,6 +95,13 @@ public final class EventGateApplication {
             @Override
             public void afterStop(BaseMainSupport support) {
                 kafkaHealth.close();
+                if (reader instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        LOG.warn("Closing the configuration reader failed: {}", e.getMessage());
+                    }
+                }
             }
         });
         return new EventGateApplication(main, config, sinks);

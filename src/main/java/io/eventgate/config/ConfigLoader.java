@@ -8,14 +8,17 @@ import io.eventgate.auth.PublicKeyLoader;
 import io.eventgate.auth.TokenVerifier;
 import io.eventgate.topics.TopicCatalog;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,6 +29,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads and checks the configuration folder: {@code config.json}, the access file it names,
@@ -34,6 +38,10 @@ import java.util.stream.Collectors;
  *
  * <p>Relative paths inside {@code config.json} are taken from the configuration folder first, then
  * from the working directory (the layout of the original deployment, {@code conf/topic_keys.json}).
+ *
+ * <p>The folder may also be a location the {@link ConfigReader} handles, such as
+ * {@code s3://bucket/prefix/}: each load then copies it to a fresh temporary folder, loads that,
+ * and deletes it; problems are reported with the remote location, not the temporary path.
  */
 public final class ConfigLoader {
 
@@ -46,13 +54,18 @@ public final class ConfigLoader {
     /** {@code {{env:NAME}}} or {@code {{env:NAME:fallback}}} in a default (application.properties). */
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([^:}]+)(?::([^}]*))?}}");
 
-    private final Path confDir;
+    private final String confLocation;
     private final Map<String, String> env;
     private final Properties system;
     private final ConfigReader reader;
 
     public ConfigLoader(Path confDir, Map<String, String> env, Properties system, ConfigReader reader) {
-        this.confDir = confDir;
+        this(confDir.toString(), env, system, reader);
+    }
+
+    /** @param confLocation a local folder, or a folder location the reader handles ({@code s3://...}) */
+    public ConfigLoader(String confLocation, Map<String, String> env, Properties system, ConfigReader reader) {
+        this.confLocation = confLocation;
         this.env = env;
         this.system = system;
         this.reader = reader;
@@ -67,37 +80,68 @@ public final class ConfigLoader {
         system.putAll(System.getProperties());
         system.putAll(overrides);
         String dir = system.getProperty(CONF_DIR_PROPERTY, System.getenv().getOrDefault(CONF_DIR_ENV, "conf"));
-        return new ConfigLoader(Path.of(dir), System.getenv(), system, reader);
+        return new ConfigLoader(dir, System.getenv(), system, reader);
     }
 
-    public Path confDir() {
-        return confDir;
+    /** The configuration folder as given: a local path or a remote location. */
+    public String confLocation() {
+        return confLocation;
     }
 
     public EventGateConfig load() {
+        // Only the overrides are known before config.json is read: enough to reach a remote folder.
+        ConfigReader early = reader.withSettings(Settings.of(Map.of(), env, system, camelProperties(env)), null);
+        if (early.handles(confLocation)) {
+            return loadRemote(early);
+        }
+        return load(Path.of(confLocation));
+    }
+
+    private EventGateConfig loadRemote(ConfigReader early) {
+        String folder = confLocation.endsWith("/") ? confLocation : confLocation + "/";
+        Path local;
+        try {
+            local = Files.createTempDirectory("eventgate-conf-");
+        } catch (IOException e) {
+            throw new ConfigException(folder + ": cannot make a temporary folder: " + e.getMessage(), e);
+        }
+        try {
+            early.copyFolder(folder, local);
+            return load(local);
+        } catch (ConfigException e) {
+            String message = e.getMessage().replace(local + File.separator, folder).replace(local.toString(), folder);
+            throw new ConfigException(message, e);
+        } finally {
+            deleteTree(local);
+        }
+    }
+
+    private EventGateConfig load(Path confDir) {
         Path configFile = confDir.resolve("config.json");
         JsonNode root = parseJson(configFile.toString(), readLocal(configFile));
         if (!root.isObject()) {
             throw new ConfigException(configFile + ": expected a JSON object of settings");
         }
         Settings settings = Settings.of(flatten(root), env, system, camelProperties(env));
+        ConfigReader configured = reader.withSettings(settings, confDir);
 
         String accessLocation = settings.get("access_config")
                 .orElseThrow(() -> new ConfigException(configFile + ": missing required key 'access_config'"));
         if (settings.get("token_public_key_url").isEmpty() && settings.get("token_public_keys_url").isEmpty()) {
             throw new ConfigException(configFile + ": set 'token_public_key_url' or 'token_public_keys_url'");
         }
-        AccessPolicy access = AccessPolicy.parse(accessLocation, parseJson(accessLocation, read(accessLocation)));
+        AccessPolicy access = AccessPolicy.parse(accessLocation,
+                parseJson(accessLocation, read(configured, confDir, accessLocation)));
 
         Map<String, String> topicKeys = settings.get("topic_keys_config")
-                .map(location -> topicKeys(location, parseJson(location, read(location))))
+                .map(location -> topicKeys(location, parseJson(location, read(configured, confDir, location))))
                 .orElse(Map.of());
 
         TopicCatalog topics = TopicCatalog.load(
-                resolve(settings.get("topic_schemas_dir", "topic_schemas")),
+                resolve(confDir, settings.get("topic_schemas_dir", "topic_schemas")),
                 settings.get("topic_prefix", TopicCatalog.DEFAULT_PREFIX));
 
-        String apiYaml = readLocal(resolve(settings.get("api_spec", "api.yaml")));
+        String apiYaml = readLocal(resolve(confDir, settings.get("api_spec", "api.yaml")));
 
         TokenVerifier verifier = new TokenVerifier(
                 PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
@@ -128,20 +172,32 @@ public final class ConfigLoader {
     }
 
     /** Reads a location named in config.json: a path, or any URL the {@link ConfigReader} knows. */
-    private String read(String location) {
+    private static String read(ConfigReader reader, Path confDir, String location) {
         if (reader.handles(location)) {
             return reader.read(location);
         }
-        return readLocal(resolve(location));
+        return readLocal(resolve(confDir, location));
     }
 
-    Path resolve(String location) {
+    /**
+     * A path named in config.json: as is when absolute (or {@code confDir} is null), else in
+     * {@code confDir} when it is there, else in the working directory.
+     */
+    static Path resolve(Path confDir, String location) {
         Path path = Path.of(location);
-        if (path.isAbsolute()) {
+        if (path.isAbsolute() || confDir == null) {
             return path;
         }
         Path inConf = confDir.resolve(path);
         return Files.exists(inConf) || !Files.exists(path) ? inConf : path;
+    }
+
+    private static void deleteTree(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary folder is harmless
+        }
     }
 
     private static String readLocal(Path file) {

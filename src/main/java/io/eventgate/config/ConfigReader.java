@@ -1,5 +1,7 @@
 package io.eventgate.config;
 
+import java.nio.file.Path;
+
 /**
  * Reads configuration that lives somewhere other than a local path, such as {@code s3://bucket/key}.
  */
@@ -22,4 +24,25 @@ public interface ConfigReader {
 
     /** @throws ConfigException naming the location when it cannot be read */
     String read(String location);
+
+    /**
+     * Copies every file under a folder location (one this reader {@link #handles}) into the empty
+     * local folder {@code target}, keeping relative paths; used when the configuration folder
+     * itself is remote.
+     *
+     * @throws ConfigException naming the location when it cannot be read or holds nothing
+     */
+    default void copyFolder(String location, Path target) {
+        throw new ConfigException(location + ": a configuration folder cannot be read from there");
+    }
+
+    /**
+     * This reader as it should act for one load, given the settings known so far: first only the
+     * overrides (while the configuration folder itself is read), then {@code config.json} with
+     * overrides. Relative paths in the settings are taken from {@code confDir} first (null: the
+     * working directory only). The default ignores settings.
+     */
+    default ConfigReader withSettings(Settings settings, Path confDir) {
+        return this;
+    }
 }

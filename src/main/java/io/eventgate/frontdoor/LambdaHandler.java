@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.eventgate.EventGateApplication;
 import io.eventgate.config.ConfigException;
 import io.eventgate.config.ConfigReader;
+import io.eventgate.config.S3ConfigReader;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayRoutes;
 import org.apache.camel.Exchange;
@@ -63,7 +64,7 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
 
     /** Where configuration that is not a local path is read from. */
     private static ConfigReader configReader() {
-        return ConfigReader.LOCAL_ONLY;
+        return new S3ConfigReader();
     }
 
     @Override

@@ -98,6 +98,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .end();
     }
 
+    /** The {@code .to()} above creates the endpoint itself, so look for a route that consumes it. */
     private org.apache.camel.Predicate endpoint(RequestRouter.Endpoint endpoint) {
         return exchangeProperty(RequestRouter.ENDPOINT).isEqualTo(endpoint.name());
     }

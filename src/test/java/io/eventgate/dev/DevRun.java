@@ -1,7 +1,7 @@
 package io.eventgate.dev;
 
 import io.eventgate.EventGateApplication;
-import io.eventgate.config.ConfigReader;
+import io.eventgate.config.S3ConfigReader;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +23,7 @@ public final class DevRun {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         DevTokens tokens = DevTokens.create();
         EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
-                ConfigReader.LOCAL_ONLY, Map.of(
+                new S3ConfigReader(), Map.of(
                         "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
                         "eventgate.token_public_keys_url", tokens.keysUrl(),
                         "eventgate.token_public_key_url", ""));

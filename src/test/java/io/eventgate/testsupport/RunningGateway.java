@@ -1,7 +1,7 @@
 package io.eventgate.testsupport;
 
 import io.eventgate.EventGateApplication;
-import io.eventgate.config.ConfigReader;
+import io.eventgate.config.S3ConfigReader;
 import io.eventgate.dev.DevTokens;
 
 import java.io.IOException;
@@ -50,7 +50,7 @@ public final class RunningGateway implements AutoCloseable {
         all.put("eventgate.token_public_key_url", "");
         all.putAll(overrides);
         EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
-                ConfigReader.LOCAL_ONLY, all);
+                new S3ConfigReader(), all);
         try {
             app.start();
         } catch (Exception e) {
