@@ -8,7 +8,7 @@ import io.eventgate.config.SettingsPropertiesSource;
 import io.eventgate.frontdoor.HttpFrontDoorRoutes;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.HealthEndpoint;
-import io.eventgate.sinks.KafkaHealthCheck;
+import io.eventgate.sinks.SinkBeans;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkHealth;
 import io.eventgate.topics.TopicSchemaLoader;
@@ -63,13 +63,12 @@ public final class EventGateApplication {
         ConfigLoader loader = ConfigLoader.forThisProcess(reader, overrides);
         ConfigHolder config = new ConfigHolder(loader::load);
         SinkDirectory sinks = new SinkDirectory(config);
-        KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(config);
 
         Main main = new Main();
         main.bind(ConfigHolder.BEAN_NAME, config);
         main.bind(SinkDirectory.BEAN_NAME, sinks);
         main.bind(TopicSchemaLoader.BEAN_NAME, new TopicSchemaLoader(config));
-        main.bind(KafkaHealthCheck.BEAN_NAME, kafkaHealth);
+        SinkBeans sinkBeans = SinkBeans.bindTo(main, config);
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
@@ -86,7 +85,10 @@ public final class EventGateApplication {
                 context.getPropertiesComponent().addPropertiesSource(new SettingsPropertiesSource(config));
                 // The sink routes are known once every route is in; find them then.
                 try {
-                    context.addStartupListener((ctx, alreadyStarted) -> sinks.refresh(ctx));
+                    context.addStartupListener((ctx, alreadyStarted) -> {
+                        sinks.refresh(ctx);
+                        sinkBeans.start();
+                    });
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot register the sink discovery", e);
                 }
@@ -94,7 +96,7 @@ public final class EventGateApplication {
 
             @Override
             public void afterStop(BaseMainSupport support) {
-                kafkaHealth.close();
+                sinkBeans.close();
                 if (reader instanceof AutoCloseable closeable) {
                     try {
                         closeable.close();

@@ -59,6 +59,17 @@ public final class EventBridgeSink implements AutoCloseable {
         }
     }
 
+    /** A sink configured from the settings (see routes/eventbridge.yaml); nothing is built yet. */
+    public static EventBridgeSink fromSettings(io.eventgate.config.Settings settings) {
+        EventBridgeSink sink = new EventBridgeSink();
+        sink.setEventBusArn(settings.get("event_bus_arn", ""));
+        sink.setRegion(settings.get("eventbridge.region", settings.get("aws_region", "")));
+        sink.setEndpointOverride(settings.get("eventbridge.endpoint_override", ""));
+        sink.setMaxAttempts((int) settings.getLong("eventbridge.max_attempts", 2));
+        sink.setDeadlineMs(settings.getLong("sinks.eventbridge.timeout_ms", settings.getLong("sink_timeout_ms", 5000)));
+        return sink;
+    }
+
     /** The bus, an ARN ({@code arn:aws:events:<region>:<account>:event-bus/<name>}) or a bus name. */
     public void setEventBusArn(String eventBusArn) {
         this.eventBusArn = trim(eventBusArn);
