@@ -6,6 +6,10 @@ resource "aws_api_gateway_rest_api" "eventgate" {
   name        = "${var.resource_prefix}event-gate-api"
   description = "API for EventGate"
 
+  # Binary answers (the Swagger UI favicons) pass through as bytes; the handler base64-encodes
+  # them and decodes base64 request bodies.
+  binary_media_types = ["*/*"]
+
   endpoint_configuration {
     types            = ["PRIVATE"]
     vpc_endpoint_ids = [var.vpc_endpoint]
