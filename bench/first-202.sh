@@ -19,7 +19,11 @@ for run in $(seq 1 "$runs"); do
         java ${JAVA_OPTS:-} -jar target/eventgate.jar >"$work/gw.log" 2>&1 &
     gw=$!
     status=000
+    deadline=$(( $(date +%s) + 60 ))
     while [ "$status" != "202" ]; do
+        if [ "$(date +%s)" -gt "$deadline" ] || ! kill -0 $gw 2>/dev/null; then
+            echo "run $run: no 202 within 60 s; log:" >&2; tail -20 "$work/gw.log" >&2; exit 1
+        fi
         status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/topics/public.cps.za.test" \
             -H "Authorization: Bearer $(cat "$work/token")" -H 'Content-Type: application/json' -d "$body" || true)
         [ "$status" = "202" ] || sleep 0.02
