@@ -53,7 +53,6 @@ public final class ReloadEndpoint {
                 .forEach(JsonValidatorEndpoint::clearContentCache);
         sinks.refresh(exchange.getContext());
         LOG.info("Configuration reloaded by {}", exchange.getProperty(Exchanges.SUBJECT));
-        Responses.json(exchange, 200, java.util.Map.of("success", true, "statusCode", 200,
-                "message", "Configuration reloaded"));
+        Responses.success(exchange, 200, "Configuration reloaded");
     }
 }

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.model.EnvironmentResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -113,12 +112,8 @@ public final class LambdaRecycleRoutes extends RouteBuilder {
         Object generation = exchange.getProperty(GENERATION);
         LOG.info("Recycling the other instances of {}: {}={}", functionName, GENERATION_VARIABLE, generation);
         exchange.getMessage().removeHeaders("*");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("statusCode", 200);
-        body.put("message", "Configuration reloaded; the other instances of the function are being recycled ("
+        Responses.success(exchange, 200, "Configuration reloaded; the other instances of the function are being recycled ("
                 + GENERATION_VARIABLE + "=" + generation + ")");
-        Responses.json(exchange, 200, body);
     }
 
     private static void fail(Exchange exchange) {

@@ -8,7 +8,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import java.util.List;
-import java.util.Map;
 
 /** Writes the contract's response bodies onto an exchange. */
 public final class Responses {
@@ -39,7 +38,18 @@ public final class Responses {
     }
 
     public static void success(Exchange exchange, int status) {
-        json(exchange, status, Map.of("success", true, "statusCode", status));
+        success(exchange, status, null);
+    }
+
+    /** {@code {"success": true, "statusCode": N}}, with a {@code message} when one is given. */
+    public static void success(Exchange exchange, int status, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("success", true);
+        body.put("statusCode", status);
+        if (message != null) {
+            body.put("message", message);
+        }
+        json(exchange, status, body);
     }
 
     public static void error(Exchange exchange, int status, String type, String message) {
