@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves Swagger UI for {@code /api} from the {@code org.webjars:swagger-ui} jar, so {@code /docs}
- * works offline. The page uses relative links ({@code docs/...} and {@code api}), so it also works
- * under an API Gateway stage prefix.
+ * works offline. The page uses relative links ({@code docs/...} and {@code api}, or from
+ * {@code /docs/}: {@code ...} and {@code ../api}), so it also works under an API Gateway stage prefix.
  */
 public final class SwaggerUi {
 
@@ -30,17 +30,17 @@ public final class SwaggerUi {
             <head>
               <meta charset="UTF-8">
               <title>EventGate API</title>
-              <link rel="stylesheet" type="text/css" href="docs/swagger-ui.css">
-              <link rel="icon" type="image/png" href="docs/favicon-32x32.png" sizes="32x32">
+              <link rel="stylesheet" type="text/css" href="{assets}swagger-ui.css">
+              <link rel="icon" type="image/png" href="{assets}favicon-32x32.png" sizes="32x32">
             </head>
             <body>
               <div id="swagger-ui"></div>
-              <script src="docs/swagger-ui-bundle.js" charset="UTF-8"></script>
-              <script src="docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+              <script src="{assets}swagger-ui-bundle.js" charset="UTF-8"></script>
+              <script src="{assets}swagger-ui-standalone-preset.js" charset="UTF-8"></script>
               <script>
                 window.onload = function () {
                   window.ui = SwaggerUIBundle({
-                    url: "api",
+                    url: "{api}",
                     dom_id: "#swagger-ui",
                     deepLinking: true,
                     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
@@ -56,7 +56,9 @@ public final class SwaggerUi {
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
     public void page(Exchange exchange) {
-        Responses.write(exchange, 200, "text/html; charset=utf-8", PAGE);
+        boolean fromFolder = exchange.getProperty(Exchanges.PATH, "", String.class).endsWith("/");
+        String page = PAGE.replace("{assets}", fromFolder ? "" : "docs/").replace("{api}", fromFolder ? "../api" : "api");
+        Responses.write(exchange, 200, "text/html; charset=utf-8", page);
     }
 
     public void asset(Exchange exchange) {

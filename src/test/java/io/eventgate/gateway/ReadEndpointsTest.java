@@ -80,6 +80,10 @@ class ReadEndpointsTest {
         assertEquals(200, gateway.get("/docs/swagger-ui.css").statusCode());
         assertEquals(200, gateway.get("/docs/swagger-ui-standalone-preset.js").statusCode());
         assertError(gateway.get("/docs/secret.txt"), 404, "route", "not found");
+
+        HttpResponse<String> fromFolder = gateway.get("/docs/");
+        assertTrue(fromFolder.body().contains("href=\"swagger-ui.css\"") && fromFolder.body().contains("url: \"../api\""),
+                "links resolve from /docs/ too");
     }
 
     @Test
