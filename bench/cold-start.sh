@@ -13,8 +13,10 @@
 #                  archive fails the run rather than silently measuring without it)
 #   EVENTGATE_PRIME=true   passed through: the handler primes itself at init (see LambdaHandler)
 #   BENCH_TIMEOUT  seconds allowed per JVM (default 60); the broker gets 90 s to come up
-# The run layout is the Lambda package's: target/eventgate-lambda.zip unzipped into
-# target/cold-start/task, class path "task:task/lib/*" plus the probe class, working dir = task.
+# The run layout is the Lambda package's, target/eventgate-lambda.zip unzipped into
+# target/cold-start/task (the working dir: conf/, routes/), except that the classes and resources
+# at its root are packed into task/lib/eventgate-app.jar: class-data sharing refuses a non-empty
+# directory on the class path. Class path: "lib/*:probe.jar" (the probe alone in its jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -28,9 +30,11 @@ kafka_dir=$root/kafka
     echo "build first: mvn -B -o package -DskipTests" >&2; exit 2; }
 
 rm -rf "$root" && mkdir -p "$task" "$probe/io/eventgate/bench" "$kafka_dir"
-(cd "$task" && unzip -q ../../eventgate-lambda.zip)
+(cd "$task" && unzip -q ../../eventgate-lambda.zip \
+    && app=$(ls -A | grep -vxE 'conf|routes|lib') && jar cf lib/eventgate-app.jar $app && rm -rf $app)
 cp target/test-classes/io/eventgate/bench/ColdStartProbe*.class "$probe/io/eventgate/bench/"
-cp_run=".:lib/*:$probe"
+jar cf "$root/probe.jar" -C "$probe" .
+cp_run="lib/*:$root/probe.jar"
 
 # --- the broker, in its own JVM ---
 mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$root/test-cp" >/dev/null
