@@ -12,6 +12,8 @@
 #                  -XX:ArchiveClassesAtExit, no broker), then run with it (-Xshare:on: a rejected
 #                  archive fails the run rather than silently measuring without it)
 #   EVENTGATE_PRIME=true   passed through: the handler primes itself at init (see LambdaHandler)
+#   BENCH_CPUS     run the measured JVMs on these CPUs only (taskset list, e.g. 0), to see one core
+#   BENCH_SETTLE   seconds to wait after the broker is up (default 5)
 #   BENCH_TIMEOUT  seconds allowed per JVM (default 60); the broker gets 90 s to come up
 # The run layout is the Lambda package's, target/eventgate-lambda.zip unzipped into
 # target/cold-start/task (the working dir: conf/, routes/), except that the classes and resources
@@ -39,7 +41,8 @@ cp_run="lib/*:$root/probe.jar"
 # --- the broker, in its own JVM ---
 mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$root/test-cp" >/dev/null
 java -cp "target/test-classes:target/classes:$(cat "$root/test-cp")" io.eventgate.dev.StandaloneKafka \
-    "$kafka_dir" public.cps.za.test >"$root/kafka.log" 2>&1 &
+    "$kafka_dir" public.cps.za.test public.cps.za.dlchange public.cps.za.runs public.cps.za.status_change \
+    >"$root/kafka.log" 2>&1 &
 kafka_pid=$!
 trap 'kill $kafka_pid 2>/dev/null || true; wait $kafka_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 450); do
@@ -48,6 +51,7 @@ for _ in $(seq 1 450); do
     sleep 0.2
 done
 [ -s "$kafka_dir/token" ] || { echo "broker not up within 90 s" >&2; tail -20 "$root/kafka.log" >&2; exit 1; }
+sleep "${BENCH_SETTLE:-5}"  # let the broker JVM finish its own start-up work before measuring
 
 # --- optional CDS archive: a training run without the broker ---
 opts=${JAVA_OPTS:-}
@@ -60,17 +64,20 @@ if [ "${CDS:-0}" = 1 ]; then
     opts="$opts -Xshare:on -XX:SharedArchiveFile=$root/eventgate.jsa"
 fi
 
-echo "JAVA_OPTS: ${opts:-(none)}  EVENTGATE_PRIME=${EVENTGATE_PRIME:-}  runs: $runs"
+pin=()
+[ -n "${BENCH_CPUS:-}" ] && pin=(taskset -c "$BENCH_CPUS")
+echo "JAVA_OPTS: ${opts:-(none)}  EVENTGATE_PRIME=${EVENTGATE_PRIME:-}  CPUs: ${BENCH_CPUS:-all}  runs: $runs"
 results=$root/results
 : >"$results"
-for run in $(seq 1 "$runs"); do
+# Run 0 is not counted: it only warms the OS file cache, as every later run finds it.
+for run in $(seq 0 "$runs"); do
     log=$root/run-$run.log
     launch=$(date +%s%N)
     if ! (cd "$task" && CONF_DIR=conf AWS_LAMBDA_FUNCTION_NAME=cold-start-bench \
             EVENTGATE_KAFKA_BOOTSTRAP_SERVER="$(cat "$kafka_dir/bootstrap")" \
             EVENTGATE_TOKEN_PUBLIC_KEYS_URL="$(cat "$kafka_dir/keys-url")" \
             BENCH_TOKEN_FILE="$kafka_dir/token" \
-            timeout "$timeout_s" java $opts -cp "$cp_run" io.eventgate.bench.ColdStartProbe) >"$log" 2>&1; then
+            timeout "$timeout_s" "${pin[@]}" java $opts -cp "$cp_run" io.eventgate.bench.ColdStartProbe) >"$log" 2>&1; then
         echo "run $run failed (exit code above 0, or no answer within $timeout_s s):" >&2
         tail -20 "$log" >&2
         exit 1
@@ -80,9 +87,9 @@ for run in $(seq 1 "$runs"); do
     field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$line"; }
     jvm=$(( $(field main_epoch_ms) - launch_ms ))
     total=$(( $(field end_epoch_ms) - launch_ms ))
-    printf 'run %d: jvm %d ms, init %s ms, first event %s ms, total %d ms\n' \
-        "$run" "$jvm" "$(field init_ms)" "$(field first_event_ms)" "$total"
-    echo "$jvm $(field init_ms) $(field first_event_ms) $total" >>"$results"
+    printf 'run %d%s: jvm %d ms, init %s ms, first event %s ms, total %d ms\n' \
+        "$run" "$([ "$run" = 0 ] && echo ' (warm-up, not counted)')" "$jvm" "$(field init_ms)" "$(field first_event_ms)" "$total"
+    [ "$run" = 0 ] || echo "$jvm $(field init_ms) $(field first_event_ms) $total" >>"$results"
 done
 
 stat() {  # column -> "median (min-max)"
