@@ -17,17 +17,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the code of a request once before the first real one, so that its classes are loaded, its
- * endpoints made and the Kafka producer connected, without publishing anything:
+ * Runs the code of a request once before the first real one, so that its classes are loaded and
+ * its endpoints made, without publishing anything:
  * <ul>
  *   <li>{@code GET /topics}, and per topic a {@code POST /topics/<topic>} with a token whose
  *       signature is all zeros: the whole handler, the routing and the JWT check (every configured
  *       key is tried) run, and the answer is 401;</li>
  *   <li>per topic, its {@code json-validator} endpoint (the one the publish route uses) checks
  *       {@code {}} and refuses it;</li>
- *   <li>when the Kafka sink is configured, its route is called for the topic {@value #KAFKA_TOPIC},
- *       a name Kafka does not allow: the producer starts, connects and asks for the topic's
- *       metadata, and the broker refuses it, so no record is written and no topic created.</li>
+ *   <li>when the Kafka sink is configured, a producer of its endpoint (the route's settings) starts,
+ *       fetches the first topic's metadata (a connection, no record) and is closed.</li>
  * </ul>
  * As a CRaC {@link Resource} it runs before a SnapStart snapshot is taken ({@link #beforeCheckpoint});
  * with the setting {@value #SETTING} ({@code EVENTGATE_PRIME=true}) it also runs at the end of the
@@ -37,8 +36,6 @@ final class LambdaPriming implements Resource {
 
     /** Setting: prime at the end of the init ({@code EVENTGATE_PRIME=true}). */
     static final String SETTING = "prime";
-    /** Not a legal Kafka topic name ({@code !}), so a priming send can never be written anywhere. */
-    static final String KAFKA_TOPIC = "eventgate-priming!";
     /** An RS256 token for subject {@code eventgate-priming} with a 2048-bit all-zero signature. */
     static final String UNVERIFIABLE_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJldmVudGdhdGUtcHJpbWluZyJ9."
             + "A".repeat(342);
