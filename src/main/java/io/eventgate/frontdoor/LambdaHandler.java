@@ -10,6 +10,7 @@ import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayRoutes;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.crac.Core;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ import java.util.Map;
  * {@code direct:gateway} route, exactly like an HTTP request. If the start fails (a configuration
  * error), the reason is logged in one line, every request answers 500 {@code internal}, and the
  * start is tried again at a request once {@link #INIT_RETRY_INTERVAL} has passed.
+ *
+ * <p>Once started, the handler registers {@link LambdaPriming} as a CRaC resource, so that with
+ * SnapStart the snapshot is taken after a priming run; {@code EVENTGATE_PRIME=true} primes at init.
  */
 public final class LambdaHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -44,6 +48,8 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
     private EventGateApplication app;
     private ProducerTemplate gateway;
     private long lastAttempt;
+    /** Held here: a CRaC context may keep only a weak reference to its resources. */
+    private LambdaPriming priming;
 
     /** Used by Lambda: settings from {@code config.json} and the environment. */
     public LambdaHandler() {
@@ -114,6 +120,19 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
             LOG.error("EventGate cannot start; every request answers 500 until it can: {}", reason(e));
             LOG.debug("Start failure", e);
             stopQuietly(candidate);
+            return;
+        }
+        prepareForSnapshot();
+    }
+
+    /** Registers the priming for a SnapStart snapshot (once), and primes now when the settings ask. */
+    private void prepareForSnapshot() {
+        if (priming == null) {
+            priming = new LambdaPriming(this, app, gateway);
+            Core.getGlobalContext().register(priming);
+        }
+        if (LambdaPriming.atInit(app)) {
+            priming.prime();
         }
     }
 
@@ -144,6 +163,11 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
     /** The running application, for tests; null while it cannot start. */
     EventGateApplication app() {
         return app;
+    }
+
+    /** The priming registered for SnapStart, for tests; null while EventGate cannot start. */
+    LambdaPriming priming() {
+        return priming;
     }
 
     /** Stops Camel (tests; Lambda simply freezes and discards the instance). */

@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Just the in-JVM broker and a dev key, for trying {@code java -jar target/eventgate.jar} locally
  * and for the benchmarks: prints the bootstrap servers and a {@code token_public_keys_url}, and
- * writes both, plus a sample token, to the folder given as the first argument (if any).
+ * writes both, plus a sample token, to the folder given as the first argument (if any). Further
+ * arguments are topics to create first, so that a first publish does not wait for auto-creation.
  */
 public final class StandaloneKafka {
 
@@ -16,6 +17,9 @@ public final class StandaloneKafka {
 
     public static void main(String[] args) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start();
+        for (int i = 1; i < args.length; i++) {
+            kafka.createTopic(args[i]);
+        }
         DevTokens tokens = DevTokens.create();
         if (args.length > 0) {
             Path out = Files.createDirectories(Path.of(args[0]));
