@@ -117,8 +117,8 @@ final class LambdaPriming implements Resource {
         return runs;
     }
 
-    /** A REST API (1.0) proxy event. */
-    private static Map<String, Object> event(String method, String path, String token, String body) {
+    /** A minimal REST API (1.0) proxy event. */
+    static Map<String, Object> event(String method, String path, String token, String body) {
         Map<String, Object> headers = new HashMap<>();
         headers.put("Content-Type", "application/json");
         if (token != null) {

@@ -1,15 +1,10 @@
 package io.eventgate.bench;
 
+import io.eventgate.frontdoor.CdsTraining;
 import io.eventgate.frontdoor.LambdaHandler;
-import io.jsonwebtoken.Jwts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +23,7 @@ import java.util.UUID;
  *   <li>{@code publish} (default): the token is the file named by {@code BENCH_TOKEN_FILE}; the
  *       answer must be 202, else the exit code is 1.</li>
  *   <li>{@code train}: for building a class-data-sharing archive without a broker. It makes its own
- *       signing key, points Kafka at a closed port, and sends the requests that load most of the
+ *       signing key and points Kafka at a closed port ({@link CdsTraining#offline()}), and sends the requests that load most of the
  *       classes a real instance needs: a publish (refused by the sink), an unauthenticated publish
  *       (401), {@code GET /topics} and {@code GET /health}. Any answer is fine.</li>
  * </ul>
@@ -46,7 +41,7 @@ public final class ColdStartProbe {
     public static void main(String[] args) throws Exception {
         long mainEpochMs = System.currentTimeMillis();
         boolean train = args.length > 0 && args[0].equals("train");
-        String token = train ? trainingSetup() : null;
+        String token = train ? CdsTraining.offline() : null;
 
         long initStart = System.nanoTime();
         LambdaHandler handler = new LambdaHandler();
@@ -78,30 +73,13 @@ public final class ColdStartProbe {
         Runtime.getRuntime().halt(0);
     }
 
-    /** A throw-away key (as a {@code file:} keys document), Kafka on a closed port; returns a token. */
-    private static String trainingSetup() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        Path file = Files.createTempFile("eventgate-train-keys", ".json");
-        file.toFile().deleteOnExit();
-        Files.writeString(file, "{\"keys\": [{\"key\": \""
-                + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()) + "\"}]}");
-        System.setProperty("eventgate.token_public_keys_url", file.toUri().toString());
-        System.setProperty("eventgate.kafka_bootstrap_server", "127.0.0.1:9");
-        System.setProperty("eventgate.sinks.kafka.max_block_ms", "500");
-        Instant now = Instant.now();
-        return Jwts.builder().subject("TestUser").issuedAt(Date.from(now))
-                .expiration(Date.from(now.plusSeconds(300))).signWith(keys.getPrivate(), Jwts.SIG.RS256).compact();
-    }
-
-    private static String testEvent() {
+    static String testEvent() {
         return "{\"event_id\": \"" + UUID.randomUUID() + "\", \"tenant_id\": \"DEMO\", \"source_app\": \"bench\","
                 + " \"environment\": \"dev\", \"timestamp\": " + System.currentTimeMillis() + "}";
     }
 
     /** A REST API (1.0) proxy event as the Lambda runtime hands it over: plain maps and lists. */
-    private static Map<String, Object> publishEvent(String token, String body) {
+    static Map<String, Object> publishEvent(String token, String body) {
         Map<String, Object> event = restEvent("POST", "/topics/" + TOPIC, "/topics/{topic_name}");
         Map<String, Object> headers = headers(event);
         headers.put("Content-Type", "application/json");
