@@ -22,14 +22,18 @@
 
 FROM public.ecr.aws/lambda/java:17
 
-# Dependencies first (change less often -> better layer caching). The Lambda
-# Java runtime puts ${LAMBDA_TASK_ROOT} and ${LAMBDA_TASK_ROOT}/lib/*.jar on the
-# classpath, i.e. the same layout as the Zip package.
+# EventGate starts through its own entry point (src/main/docker/lambda-entrypoint.sh): the same
+# runtime interface client and JVM flags as the base image's runtime, plus a class-data-sharing
+# archive, which more than halves the cold start (BENCHMARKS.md, step e). All classes are jars in
+# lib/, EventGate's too (the archive refuses a class directory on the class path). Dependencies
+# first: they change less often, so their layer is reused.
 COPY target/lib/ ${LAMBDA_TASK_ROOT}/lib/
-COPY target/classes/ ${LAMBDA_TASK_ROOT}/
+COPY target/image-lib/ ${LAMBDA_TASK_ROOT}/lib/
+COPY target/eventgate.jar ${LAMBDA_TASK_ROOT}/lib/
+COPY src/main/docker/lambda-entrypoint.sh /usr/local/bin/eventgate-entrypoint
 
-# Configuration (CONF_DIR, default conf/) and sink routes (EVENTGATE_ROUTES_DIR,
-# default routes), resolved relative to the task root.
+# Configuration (CONF_DIR, default conf/) and sink routes (EVENTGATE_ROUTES_DIR, default routes),
+# resolved relative to the task root.
 COPY conf/ ${LAMBDA_TASK_ROOT}/conf/
 COPY routes/ ${LAMBDA_TASK_ROOT}/routes/
 
@@ -47,4 +51,12 @@ COPY routes/ ${LAMBDA_TASK_ROOT}/routes/
 # ENV JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Djava.security.krb5.conf=/opt/kerberos/krb5.conf"
 # -----------------------------------------------------------------------------
 
+# The archive must be written by the JVM that will read it, so it is made here, by the image's own
+# java, with the entry point's flags and class path. The training run needs no network: it answers a
+# few events from a local stand-in of the Lambda Runtime API, Kafka pointed at a closed port.
+# It comes last, after any customisation above, so that it sees the final JVM setup.
+# Rebuild the image when any jar changes. EVENTGATE_CDS=off starts without the archive.
+RUN chmod 755 /usr/local/bin/eventgate-entrypoint && /usr/local/bin/eventgate-entrypoint --train
+
+ENTRYPOINT ["/usr/local/bin/eventgate-entrypoint"]
 CMD ["io.eventgate.frontdoor.LambdaHandler::handleRequest"]
