@@ -24,8 +24,9 @@ import java.util.UUID;
  *       answer must be 202, else the exit code is 1.</li>
  *   <li>{@code train}: for building a class-data-sharing archive without a broker. It makes its own
  *       signing key and points Kafka at a closed port ({@link CdsTraining#offline()}), then sends
- *       the requests that load most of the classes a real instance needs: a publish (refused by the sink), an unauthenticated publish
- *       (401), {@code GET /topics} and {@code GET /health}. Any answer is fine.</li>
+ *       the requests that load most of the classes a real instance needs: a publish (refused by
+ *       the sink), an unauthenticated publish (401), {@code GET /topics} and {@code GET /health}.
+ *       Any answer is fine.</li>
  * </ul>
  * The JVM ends with {@link Runtime#halt} (which still writes an {@code -XX:ArchiveClassesAtExit}
  * archive) without stopping Camel: Lambda freezes and discards instances rather than stopping them,
