@@ -23,6 +23,7 @@
 #                  with CDS=1 the archive is made by the script's own --train, as the image build
 #                  does. The script sets its JVM flags itself (JAVA_OPTS is not used; use
 #                  JAVA_TOOL_OPTIONS). Times: init (launch -> first poll), first event, total.
+#                  BENCH_CPUS applies to the function's JVM (the training is not pinned).
 # The run layout is the Lambda package's, target/eventgate-lambda.zip unzipped into
 # target/cold-start/task (the working dir: conf/, routes/), except that the classes and resources
 # at its root are packed into task/lib/eventgate-app.jar: class-data sharing refuses a non-empty

@@ -7,6 +7,7 @@ import io.eventgate.frontdoor.LocalRuntimeApi;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * The answer must be 202. Prints one {@code IMAGE run=..} line per run (run 0 is a warm-up).
  *
  * <p>Arguments: the script, the task root (conf/, routes/, lib/), the number of runs. Environment:
- * {@code BENCH_TOKEN_FILE}; the rest ({@code EVENTGATE_*}, {@code EVENTGATE_JAVA},
- * {@code EVENTGATE_CDS}) is passed on to the script.
+ * {@code BENCH_TOKEN_FILE}; {@code BENCH_CPUS} (a {@code taskset} CPU list) pins the function to
+ * those CPUs; the rest ({@code EVENTGATE_*}, {@code EVENTGATE_JAVA}, {@code EVENTGATE_CDS}) is
+ * passed on to the script.
  */
 public final class ImageColdStart {
 
@@ -43,7 +45,9 @@ public final class ImageColdStart {
             try (LocalRuntimeApi runtime = LocalRuntimeApi.start(0)) {
                 CompletableFuture<String> answer = runtime.submit(json.writeValueAsString(
                         ColdStartProbe.publishEvent(token, ColdStartProbe.testEvent())));
-                ProcessBuilder builder = new ProcessBuilder(script)
+                String cpus = System.getenv("BENCH_CPUS");
+                ProcessBuilder builder = new ProcessBuilder(cpus == null || cpus.isEmpty()
+                        ? List.of(script) : List.of("taskset", "-c", cpus, script))
                         .redirectErrorStream(true)
                         .redirectOutput(new File(task.getParentFile(), "image-run-" + run + ".log"));
                 Map<String, String> env = builder.environment();
