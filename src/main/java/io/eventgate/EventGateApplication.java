@@ -73,7 +73,7 @@ public final class EventGateApplication {
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
         if (frontDoor == FrontDoor.HTTP) {
-            main.configure().addRoutesBuilder(new HttpFrontDoorRoutes());
+            main.configure().addRoutesBuilder(new HttpFrontDoorRoutes(config));
         } else {
             main.addOverrideProperty("camel.server.enabled", "false");
         }

@@ -1,7 +1,10 @@
 package io.eventgate.frontdoor;
 
+import io.eventgate.config.ConfigHolder;
 import io.eventgate.gateway.Exchanges;
+import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.GatewayRoutes;
+import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
@@ -15,11 +18,40 @@ import java.util.TreeMap;
  */
 public final class HttpFrontDoorRoutes extends RouteBuilder {
 
+    /** How long a client may take to send the body of its request. */
+    static final long BODY_TIMEOUT_MILLIS = 30_000;
+
+    private final ConfigHolder config;
+
+    public HttpFrontDoorRoutes(ConfigHolder config) {
+        this.config = config;
+    }
+
     @Override
     public void configure() {
-        from("platform-http:/?matchOnUriPrefix=true&populateBodyWithForm=false").routeId("http-front-door")
+        // useBodyHandler=false: the body is read by readBody, as bytes, whatever its Content-Type.
+        from("platform-http:/?matchOnUriPrefix=true&useBodyHandler=false").routeId("http-front-door")
                 .process(HttpFrontDoorRoutes::toGatewayRequest)
+                .process(this::readBody)
                 .to(GatewayRoutes.GATEWAY);
+    }
+
+    /**
+     * Replaces the unread request with its body's bytes, up to the configured {@code max_body_bytes};
+     * a body that is too large or too slow becomes {@link Exchanges#BODY_REFUSAL}.
+     */
+    private void readBody(Exchange exchange) throws InterruptedException {
+        Message message = exchange.getMessage();
+        HttpServerRequest request = message.getBody(HttpServerRequest.class);
+        byte[] body = new byte[0];
+        if (request != null) {
+            try {
+                body = HttpRequestBody.read(request, config.current().maxBodyBytes(), BODY_TIMEOUT_MILLIS);
+            } catch (GatewayException refusal) {
+                exchange.setProperty(Exchanges.BODY_REFUSAL, refusal);
+            }
+        }
+        message.setBody(body);
     }
 
     /**

@@ -12,6 +12,11 @@ public final class Exchanges {
     public static final String PATH = "eventGatePath";
     /** Request headers, a case-insensitive {@code Map<String, String>}. Set by the front door. */
     public static final String HEADERS = "eventGateHeaders";
+    /**
+     * Set by a front door that could not take the request's body (a {@link GatewayException}: too
+     * large, or not received in time); a publish answers with it where it reads the body.
+     */
+    public static final String BODY_REFUSAL = "eventGateBodyRefusal";
     /** The topic of a publish, lower case. */
     public static final String TOPIC = "eventGateTopic";
     /** The message key for a publish (from topic_keys.json), absent when the topic has none. */

@@ -43,10 +43,14 @@ public final class EventReader {
 
     public void readEvent(Exchange exchange) {
         EventGateConfig current = config.current();
+        GatewayException refusal = exchange.getProperty(Exchanges.BODY_REFUSAL, GatewayException.class);
+        if (refusal != null) {
+            throw refusal;
+        }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new GatewayException(400, "validation",
-                    "Request body is empty; send the event as a JSON object (Content-Type: application/json)");
+                    "Request body is empty; send the event as a JSON object");
         }
         if (body.length > current.maxBodyBytes()) {
             throw new GatewayException(413, "validation",
