@@ -1,5 +1,6 @@
 package io.eventgate.topics;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,8 +61,10 @@ public final class EventReader {
         try {
             event = JSON.readTree(body);
         } catch (JsonProcessingException e) {
+            // Jackson's own limits (nesting depth, number length, ...) give no location.
+            JsonLocation at = e.getLocation();
             throw new GatewayException(400, "validation", "Request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (java.io.IOException e) {
             throw new GatewayException(400, "validation", "Request body cannot be read");
         }

@@ -189,6 +189,15 @@ class PublishEndToEndTest {
     }
 
     @Test
+    void bodyOverJacksonsLimitsIs400() {
+        String deep = "{\"a\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertError(gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), deep), 400, "validation", "JSON");
+        String longNumber = Events.test(Events.id()).replace("1732000000000", "9".repeat(2000));
+        assertError(gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), longNumber),
+                400, "validation", "JSON");
+    }
+
+    @Test
     void bodyThatIsNotAnObjectIs400() {
         assertError(gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), "[1, 2]"),
                 400, "validation", "JSON object");
