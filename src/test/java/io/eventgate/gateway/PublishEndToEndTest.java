@@ -244,6 +244,21 @@ class PublishEndToEndTest {
     }
 
     @Test
+    void clientThatExpects100ContinueGetsIt() {
+        // Without the interim 100 Continue this client never sends the body: the request times out.
+        String id = Events.id();
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/topics/public.cps.za.test"))
+                .expectContinue(true)
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + gateway.token("TestUser"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Events.test(id))).build());
+
+        assertEquals(202, response.statusCode(), response.body());
+        assertEquals("public.cps.za.test", landed("public.cps.za.test", id).topic());
+    }
+
+    @Test
     void bodyOverTheLimitWithoutTokenIs401() {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/topics/public.cps.za.test"))
                 .header("Content-Type", "application/json")
