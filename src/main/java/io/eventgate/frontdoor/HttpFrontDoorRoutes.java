@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public final class HttpFrontDoorRoutes extends RouteBuilder {
 
     /** How long a client may take to send the body of its request. */
-    static final long BODY_TIMEOUT_MILLIS = 30_000;
+    private static final long BODY_TIMEOUT_MILLIS = 30_000;
 
     private final ConfigHolder config;
 

@@ -222,10 +222,8 @@ class PublishEndToEndTest {
         String id = Events.id();
         String body = Events.test(id).replace("\"hello\"", "\"" + "y".repeat(10 * 1024) + "\"");
 
-        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/topics/public.cps.za.test"))
-                .header("Authorization", "Bearer " + gateway.token("TestUser"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> response = gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), body,
+                "application/x-www-form-urlencoded");
 
         assertEquals(202, response.statusCode(), response.body());
         assertEquals(body, landed("public.cps.za.test", id).value());
@@ -235,10 +233,8 @@ class PublishEndToEndTest {
     void formEncodedBodyOverTheLimitIs413WithTheContractBody() {
         String body = "a=" + "x".repeat(2 * 1024 * 1024);
 
-        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/topics/public.cps.za.test"))
-                .header("Authorization", "Bearer " + gateway.token("TestUser"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> response = gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), body,
+                "application/x-www-form-urlencoded");
 
         assertError(response, 413, "validation", "limit");
     }
@@ -260,9 +256,8 @@ class PublishEndToEndTest {
 
     @Test
     void bodyOverTheLimitWithoutTokenIs401() {
-        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/topics/public.cps.za.test"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"a\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}")).build());
+        HttpResponse<String> response = gateway.post("/topics/public.cps.za.test", null,
+                "{\"a\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}");
 
         assertError(response, 401, "auth", "token");
     }

@@ -89,8 +89,13 @@ public final class RunningGateway implements AutoCloseable {
 
     /** POST with {@code Authorization: Bearer <token>} (when token is not null) and a JSON body. */
     public HttpResponse<String> post(String path, String token, String body) {
+        return post(path, token, body, "application/json");
+    }
+
+    /** POST with {@code Authorization: Bearer <token>} (when token is not null) and the given Content-Type. */
+    public HttpResponse<String> post(String path, String token, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
