@@ -5,7 +5,7 @@ import io.eventgate.config.ConfigLoader;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.config.SettingsPropertiesSource;
-import io.eventgate.frontdoor.HttpFrontDoorRoutes;
+import io.eventgate.frontdoor.HttpFrontDoor;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.HealthEndpoint;
 import io.eventgate.sinks.SinkBeans;
@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * Assembles EventGate on Camel Main, the same for every way it runs: the configuration, the shared
  * gateway route (Java DSL), the sink routes (YAML, from the routes folder) and, for the HTTP server,
- * the platform-http front door. The Lambda handler uses it without the HTTP front door.
+ * the HTTP front door ({@link HttpFrontDoor}, started once the routes run). The Lambda handler uses
+ * it without the HTTP front door.
  */
 public final class EventGateApplication {
 
@@ -72,11 +73,7 @@ public final class EventGateApplication {
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
-        if (frontDoor == FrontDoor.HTTP) {
-            main.configure().addRoutesBuilder(new HttpFrontDoorRoutes(config));
-        } else {
-            main.addOverrideProperty("camel.server.enabled", "false");
-        }
+        HttpFrontDoor http = frontDoor == FrontDoor.HTTP ? new HttpFrontDoor(config) : null;
         overrides.forEach(main::addOverrideProperty);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -88,6 +85,10 @@ public final class EventGateApplication {
                     context.addStartupListener((ctx, alreadyStarted) -> {
                         sinks.refresh(ctx);
                         sinkBeans.start();
+                        if (http != null) {
+                            // The routes run now: open the door (stopped with the context).
+                            ctx.addService(http, true, true);
+                        }
                     });
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot register the sink discovery", e);

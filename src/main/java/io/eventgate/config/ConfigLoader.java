@@ -146,7 +146,8 @@ public final class ConfigLoader {
         TokenVerifier verifier = new TokenVerifier(
                 PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
                         settings.get("token_public_keys_url").orElse(null)),
-                settings.getLong("token_clock_skew_seconds", 30));
+                settings.getLong("token_clock_skew_seconds", 30),
+                (int) settings.getLong("token_cache_size", TokenVerifier.DEFAULT_CACHE_SIZE));
 
         Set<String> admins = Arrays.stream(settings.get("admin_users", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())

@@ -1,81 +1,84 @@
 package io.eventgate.frontdoor;
 
 import io.eventgate.gateway.GatewayException;
+import io.eventgate.gateway.RequestBody;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 /**
- * Reads the body of an HTTP request as the client's bytes, whatever its {@code Content-Type} says.
+ * The body of an HTTP request, received on its event loop when the gateway asks for it, as the
+ * client's bytes whatever its {@code Content-Type} says (a JSON event posted with {@code curl -d}
+ * is form-encoded by curl; API Gateway hands the Lambda front door the bytes as they came too).
  *
- * <p>The platform-http route takes the request unread ({@code useBodyHandler=false}) because
- * Vert.x's body handler decodes an {@code application/x-www-form-urlencoded} body into form fields:
- * a JSON event posted with {@code curl -d} and no {@code Content-Type} would arrive empty, and one
- * over 8 KiB would get Vert.x's bare "Bad Request". API Gateway hands the Lambda front door the
- * bytes as they came, and so does this.
- *
- * <p>Reading stops at the limit (or does not start when {@code Content-Length} is over it): the rest
- * of a larger body is discarded as it arrives, and the gateway answers 413 after the token and
- * access checks, as for any other body. A client that sends {@code Expect: 100-continue} gets its
- * {@code 100 Continue}, as Vert.x's body handler would send it.
+ * <p>Nothing waits: the chunks are appended as they arrive, a timer gives up after the body timeout
+ * (408), and reading stops at the size limit (413), or does not start when {@code Content-Length}
+ * is over it. A client that sent {@code Expect: 100-continue} gets its {@code 100 Continue} only
+ * now, once its token, topic and access have passed.
  */
-final class HttpRequestBody {
+final class HttpRequestBody implements RequestBody {
 
-    private HttpRequestBody() {
+    private final Vertx vertx;
+    private final HttpServerRequest request;
+    private final long timeoutMillis;
+
+    private Receiver receiver;
+    private Buffer received;
+    private long timer = -1;
+
+    HttpRequestBody(Vertx vertx, HttpServerRequest request, long timeoutMillis) {
+        this.vertx = vertx;
+        this.request = request;
+        this.timeoutMillis = timeoutMillis;
     }
 
-    /**
-     * Resumes the (paused) request and waits for its body.
-     *
-     * @return the body, at most {@code limit} bytes
-     * @throws GatewayException 413 when the body is larger than {@code limit}, 408 when it has not
-     *                          arrived within {@code timeoutMillis}, 400 when the connection failed
-     */
-    static byte[] read(HttpServerRequest request, long limit, long timeoutMillis) throws InterruptedException {
-        if (request.isEnded()) {
-            return new byte[0];
-        }
-        if (declaredLength(request) > limit) {
-            request.handler(chunk -> { });
-            request.resume();
-            throw tooLarge(limit);
+    @Override
+    public void read(long limit, Receiver receiver) {
+        // Called from the gateway route, on the request's event loop.
+        this.receiver = receiver;
+        long declared = declaredLength(request);
+        if (declared > limit) {
+            finish(null, tooLarge(limit));
+            return;
         }
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            // The client waits for this before it sends the body (curl: 1 s, then it sends anyway).
             request.response().writeContinue();
         }
-        CompletableFuture<byte[]> body = new CompletableFuture<>();
-        Buffer received = Buffer.buffer();
-        request.exceptionHandler(body::completeExceptionally);
+        received = Buffer.buffer((int) Math.max(0, Math.min(declared, limit)));
+        timer = vertx.setTimer(timeoutMillis, id -> finish(null, new GatewayException(408, "validation",
+                "Request body not received within " + timeoutMillis / 1000 + " s")));
+        request.exceptionHandler(e -> finish(null, new GatewayException(400, "validation", "Request body cannot be read")));
         request.handler(chunk -> {
-            if (body.isDone()) {
+            if (this.receiver == null) {
                 return;
             }
             if (received.length() + (long) chunk.length() > limit) {
-                body.completeExceptionally(tooLarge(limit));
+                finish(null, tooLarge(limit));
             } else {
                 received.appendBuffer(chunk);
             }
         });
-        request.endHandler(end -> body.complete(received.getBytes()));
+        request.endHandler(end -> finish(received.getBytes(), null));
         request.resume();
-        try {
-            return body.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            body.cancel(false); // what still arrives is discarded
-            throw new GatewayException(408, "validation",
-                    "Request body not received within " + timeoutMillis / 1000 + " s");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GatewayException refusal) {
-                throw refusal;
-            }
-            throw new GatewayException(400, "validation", "Request body cannot be read");
+    }
+
+    /** Reports once; what arrives after a refusal is left to the front door, which discards it. */
+    private void finish(byte[] body, GatewayException refusal) {
+        Receiver to = receiver;
+        if (to == null) {
+            return;
         }
+        receiver = null;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (refusal != null) {
+            request.pause();
+            request.handler(null);
+            request.endHandler(null);
+        }
+        to.received(body, refusal);
     }
 
     /** The {@code Content-Length} the client announced, or -1. */

@@ -13,10 +13,10 @@ public final class Exchanges {
     /** Request headers, a case-insensitive {@code Map<String, String>}. Set by the front door. */
     public static final String HEADERS = "eventGateHeaders";
     /**
-     * Set by a front door that could not take the request's body (a {@link GatewayException}: too
-     * large, or not received in time); a publish answers with it where it reads the body.
+     * Set by a front door whose request body is still arriving (a {@link RequestBody}); the
+     * publish route receives it after the checks that need no body. Absent: the body is the message's.
      */
-    public static final String BODY_REFUSAL = "eventGateBodyRefusal";
+    public static final String BODY_SOURCE = "eventGateBodySource";
     /** The topic of a publish, lower case. */
     public static final String TOPIC = "eventGateTopic";
     /** The message key for a publish (from topic_keys.json), absent when the topic has none. */

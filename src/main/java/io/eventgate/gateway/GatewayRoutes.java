@@ -10,7 +10,9 @@ import io.eventgate.sinks.SinkOutcomes;
 import io.eventgate.topics.EventReader;
 import io.eventgate.topics.TopicSchemaLoader;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,10 @@ import java.util.List;
  * The gateway: one {@code direct:gateway} route that every front door feeds, and the endpoint
  * routes it dispatches to. A publish goes: JWT, topic, access, body, field constraints,
  * {@code json-validator}, then a parallel fan-out to the sink routes, whose outcomes make the answer.
+ *
+ * <p>The route is asynchronous end to end and holds no thread while it waits: for the body (the
+ * HTTP front door delivers it to {@link AwaitBody} when it has arrived), for the sinks (their
+ * acknowledgements complete the fan-out), and for the health probes.
  */
 public final class GatewayRoutes extends RouteBuilder {
 
@@ -66,7 +72,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(endpoint(RequestRouter.Endpoint.DOCS)).process(swaggerUi::page)
                     .when(endpoint(RequestRouter.Endpoint.DOCS_ASSET)).process(swaggerUi::asset)
                     .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
-                    .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health::handle)
+                    .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health)
                     .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
                     .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
                 .end();
@@ -75,14 +81,22 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(jwt)
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
+                .process(new AwaitBody(config))
                 .process(events::readEvent)
                 .process(access::checkFields)
                 .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
                         + TopicSchemaLoader.BEAN_NAME)
                 .process(events::findKey)
                 .process(this::prepareFanOut)
-                .recipientList(method(sinks, "recipients"))
+                .recipientList(new ExpressionAdapter() {
+                    @Override
+                    public Object evaluate(Exchange exchange) {
+                        return SinkDirectory.recipients(exchange.getProperty(Exchanges.OUTCOMES, SinkOutcomes.class));
+                    }
+                })
                     .parallelProcessing()
+                    // each sink's answer is taken as it comes, not in sink order behind a slower one
+                    .streaming()
                     .timeout(sinks.longestDeadlineMs() + 250)
                     .aggregationStrategy(new SinkOutcomeStrategy())
                 .end()
@@ -91,6 +105,9 @@ public final class GatewayRoutes extends RouteBuilder {
         from("direct:terminate").routeId("terminate")
                 .process(jwt)
                 .process(reload::checkAdmin)
+                // Loading the configuration may fetch keys over the network: one reload at a time, on
+                // its own thread, never on the HTTP front door's event loop.
+                .threads(1, 1).maxQueueSize(8).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).threadName("reload")
                 .process(reload::reload)
                 .choice()
                     .when(e -> RoutePresence.hasRouteFrom(e.getContext(), ReloadEndpoint.RECYCLE_ENDPOINT))
@@ -133,6 +150,7 @@ public final class GatewayRoutes extends RouteBuilder {
 
     private static void answerPublish(Exchange exchange) {
         SinkOutcomes outcomes = exchange.getProperty(Exchanges.OUTCOMES, SinkOutcomes.class);
+        outcomes.close();
         List<Responses.Error> errors = outcomes.errors();
         exchange.getMessage().removeHeaders("*");
         if (errors.isEmpty()) {

@@ -52,7 +52,11 @@ public final class RequestRouter {
         }
         String rest = segmentAfter(path, "/topics/");
         if (rest != null) {
-            exchange.setProperty(Exchanges.TOPIC, URLDecoder.decode(rest, StandardCharsets.UTF_8));
+            try {
+                exchange.setProperty(Exchanges.TOPIC, URLDecoder.decode(rest, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(400, "validation", "Request path is not valid URL encoding");
+            }
             return get ? Endpoint.TOPIC_SCHEMA : method.equals("POST") ? Endpoint.PUBLISH : Endpoint.NOT_FOUND;
         }
         String asset = segmentAfter(path, "/docs/");

@@ -57,6 +57,19 @@ public final class Responses {
     }
 
     public static void errors(Exchange exchange, int status, List<Error> errors) {
+        json(exchange, status, errorBody(status, errors));
+    }
+
+    /** The contract's error body with one error, as JSON text (for answers made outside a route). */
+    public static String errorJson(int status, String type, String message) {
+        try {
+            return JSON.writeValueAsString(errorBody(status, List.of(new Error(type, message))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode errorBody(int status, List<Error> errors) {
         ObjectNode body = JSON.createObjectNode();
         body.put("success", false);
         body.put("statusCode", status);
@@ -64,6 +77,6 @@ public final class Responses {
         for (Error error : errors) {
             list.addObject().put("type", error.type()).put("message", error.message());
         }
-        json(exchange, status, body);
+        return body;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sinks EventGate fans out to, discovered from the routes that are present: every route that
@@ -23,7 +24,10 @@ import java.util.Optional;
  *       sink is "not configured" and skipped (as Kafka is with no {@code kafka_bootstrap_server});
  *       an entry {@code a|b} is met when either {@code a} or {@code b} is set (Postgres: a secret
  *       name or a local host);</li>
- *   <li>{@code sinks.<name>.timeout_ms}: its deadline (default {@code sink_timeout_ms}, 5000).</li>
+ *   <li>{@code sinks.<name>.timeout_ms}: its deadline (default {@code sink_timeout_ms}, 5000);</li>
+ *   <li>{@code sinks.<name>.max_in_flight}: how many events the sink may hold unanswered at once
+ *       (default {@code sink_max_in_flight}, 1000). Each sink is a bulkhead: past its bound, its
+ *       part of a publish fails at once ("at capacity"), and the other sinks are not affected.</li>
  * </ul>
  */
 public final class SinkDirectory {
@@ -31,11 +35,35 @@ public final class SinkDirectory {
     public static final String BEAN_NAME = "sinkDirectory";
     public static final String ROUTE_PREFIX = "sink-";
     public static final long DEFAULT_TIMEOUT_MS = 5000;
+    public static final long DEFAULT_MAX_IN_FLIGHT = 1000;
 
-    /** A discovered sink. {@code missing} lists the required settings that are empty. */
-    public record Sink(String name, String endpointUri, List<String> missing, long timeoutMs) {
+    /**
+     * A discovered sink. {@code missing} lists the required settings that are empty; {@code inFlight}
+     * counts the events it holds unanswered (see {@link #tryEnter()}).
+     */
+    public record Sink(String name, String endpointUri, List<String> missing, long timeoutMs, long maxInFlight,
+                       AtomicLong inFlight) {
+
+        public Sink(String name, String endpointUri, List<String> missing, long timeoutMs) {
+            this(name, endpointUri, missing, timeoutMs, DEFAULT_MAX_IN_FLIGHT, new AtomicLong());
+        }
+
         public boolean configured() {
             return missing.isEmpty();
+        }
+
+        /** Takes a place for one event; false when the sink already holds {@code maxInFlight}. */
+        public boolean tryEnter() {
+            if (inFlight.incrementAndGet() > maxInFlight) {
+                inFlight.decrementAndGet();
+                return false;
+            }
+            return true;
+        }
+
+        /** Gives back the place of an event the sink answered, or that the publish stopped waiting for. */
+        public void leave() {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -54,7 +82,10 @@ public final class SinkDirectory {
             sinkName(route.getEndpoint().getEndpointUri())
                     .filter(name -> settings.getBoolean("sinks." + name + ".enabled", true))
                     .ifPresent(name -> found.add(new Sink(name, "direct:" + ROUTE_PREFIX + name,
-                            missingSettings(settings, name), timeoutMs(settings, name))));
+                            missingSettings(settings, name), timeoutMs(settings, name),
+                            settings.getLong("sinks." + name + ".max_in_flight",
+                                    settings.getLong("sink_max_in_flight", DEFAULT_MAX_IN_FLIGHT)),
+                            new AtomicLong())));
         }
         found.sort(Comparator.comparing(Sink::name));
         sinks = List.copyOf(found);
@@ -109,8 +140,17 @@ public final class SinkDirectory {
         return sinks.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
-    /** The endpoints of the active sinks, for the recipient list. */
-    public List<String> recipients() {
-        return active().stream().map(Sink::endpointUri).toList();
+    /**
+     * The endpoints that a publish goes to, for the recipient list: every sink in {@code outcomes}
+     * that has room for the event. A sink at capacity is recorded as failed at once and left out.
+     */
+    public static List<String> recipients(SinkOutcomes outcomes) {
+        List<String> endpoints = new ArrayList<>();
+        for (Sink sink : outcomes.sinks()) {
+            if (outcomes.enter(sink)) {
+                endpoints.add(sink.endpointUri());
+            }
+        }
+        return endpoints;
     }
 }

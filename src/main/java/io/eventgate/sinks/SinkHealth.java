@@ -11,12 +11,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The per-sink part of {@code /health}. A sink that is not configured says so. A configured sink
  * with a probe route {@code direct:health-<name>} is "ok" when the probe finishes within the
  * sink's deadline without an exception or {@link Exchanges#SINK_ERROR}; a sink without a probe is "ok".
+ *
+ * <p>Nothing waits here: the probes run on the producer template's bounded pool (they may block,
+ * e.g. a Kafka describe-cluster), and the report completes when the last one answers or times out.
+ * Concurrent health checks share the probe already running for a sink instead of starting another,
+ * so a dependency that hangs costs one probe at a time, not one per request.
  */
 public final class SinkHealth {
 
@@ -28,66 +34,70 @@ public final class SinkHealth {
     }
 
     private final SinkDirectory directory;
+    private final Map<String, CompletableFuture<String>> running = new ConcurrentHashMap<>();
+    private volatile ProducerTemplate template;
 
     public SinkHealth(SinkDirectory directory) {
         this.directory = directory;
     }
 
-    public Report check(CamelContext context) {
+    public CompletableFuture<Report> check(CamelContext context) {
         List<SinkDirectory.Sink> sinks = directory.all();
-        ProducerTemplate template = context.createProducerTemplate();
-        try {
-            Map<String, CompletableFuture<Exchange>> probes = new LinkedHashMap<>();
-            for (SinkDirectory.Sink sink : sinks) {
-                String probe = "direct:health-" + sink.name();
-                if (sink.configured() && RoutePresence.hasRouteFrom(context, probe)) {
-                    probes.put(sink.name(), template.asyncSend(probe, new DefaultExchange(context)));
-                }
+        Map<String, CompletableFuture<String>> statuses = new LinkedHashMap<>();
+        for (SinkDirectory.Sink sink : sinks) {
+            String probe = "direct:health-" + sink.name();
+            if (!sink.configured()) {
+                statuses.put(sink.name(), CompletableFuture.completedFuture(NOT_CONFIGURED));
+            } else if (RoutePresence.hasRouteFrom(context, probe)) {
+                statuses.put(sink.name(), running.computeIfAbsent(sink.name(), name -> probe(context, sink, probe)));
+            } else {
+                statuses.put(sink.name(), CompletableFuture.completedFuture(OK));
             }
+        }
+        return CompletableFuture.allOf(statuses.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
             Map<String, String> dependencies = new LinkedHashMap<>();
             Map<String, String> failures = new LinkedHashMap<>();
-            for (SinkDirectory.Sink sink : sinks) {
-                String status;
-                if (!sink.configured()) {
-                    status = NOT_CONFIGURED;
-                } else if (probes.containsKey(sink.name())) {
-                    status = await(probes.get(sink.name()), sink.timeoutMs());
-                } else {
-                    status = OK;
+            statuses.forEach((name, status) -> {
+                String value = status.join();
+                dependencies.put(name, value);
+                if (!OK.equals(value) && !NOT_CONFIGURED.equals(value)) {
+                    failures.put(name, value);
                 }
-                dependencies.put(sink.name(), status);
-                if (!OK.equals(status) && !NOT_CONFIGURED.equals(status)) {
-                    failures.put(sink.name(), status);
-                }
-            }
+            });
             return new Report(dependencies, failures);
-        } finally {
-            try {
-                template.stop();
-            } catch (Exception ignored) {
-                // nothing to release beyond what stop already did
-            }
-        }
+        });
     }
 
-    private static String await(CompletableFuture<Exchange> probe, long timeoutMs) {
-        try {
-            Exchange result = probe.get(timeoutMs, TimeUnit.MILLISECONDS);
-            String reported = result.getProperty(Exchanges.SINK_ERROR, String.class);
-            if (reported != null) {
-                return reported;
-            }
-            if (result.getException() != null) {
-                return String.valueOf(result.getException().getMessage());
-            }
-            return OK;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return "no answer within " + timeoutMs + " ms";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        } catch (java.util.concurrent.ExecutionException e) {
-            return String.valueOf(e.getCause().getMessage());
+    private CompletableFuture<String> probe(CamelContext context, SinkDirectory.Sink sink, String endpoint) {
+        CompletableFuture<String> status = template(context).asyncSend(endpoint, new DefaultExchange(context))
+                .thenApply(SinkHealth::statusOf)
+                .exceptionally(failure -> String.valueOf(failure.getMessage()))
+                .completeOnTimeout("no answer within " + sink.timeoutMs() + " ms", sink.timeoutMs(), TimeUnit.MILLISECONDS);
+        status.whenComplete((value, failure) -> running.remove(sink.name(), status));
+        return status;
+    }
+
+    private static String statusOf(Exchange result) {
+        String reported = result.getProperty(Exchanges.SINK_ERROR, String.class);
+        if (reported != null) {
+            return reported;
         }
+        if (result.getException() != null) {
+            return String.valueOf(result.getException().getMessage());
+        }
+        return OK;
+    }
+
+    private ProducerTemplate template(CamelContext context) {
+        ProducerTemplate current = template;
+        if (current == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = context.createProducerTemplate();
+                }
+                current = template;
+            }
+        }
+        return current;
     }
 }

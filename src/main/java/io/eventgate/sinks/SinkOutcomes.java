@@ -10,21 +10,45 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What each sink answered for one event. Shared by every copy of the exchange in the fan-out, so a
  * sink that never answers (cut off by the timeout) is simply absent and counts as failed.
+ *
+ * <p>It also holds the event's places in the sinks' bulkheads: {@link #enter} takes one, and the
+ * sink's answer, or {@link #close()} when the publish answers without it, gives it back, once.
  */
-public final class SinkOutcomes {
+public final class SinkOutcomes implements AutoCloseable {
 
     private final List<SinkDirectory.Sink> sinks;
     private final long startNanos = System.nanoTime();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, Boolean> answered = new ConcurrentHashMap<>();
+    private final Map<String, SinkDirectory.Sink> entered = new ConcurrentHashMap<>();
 
     public SinkOutcomes(List<SinkDirectory.Sink> sinks) {
         this.sinks = List.copyOf(sinks);
     }
 
+    List<SinkDirectory.Sink> sinks() {
+        return sinks;
+    }
+
+    /** Takes the event's place in the sink's bulkhead; when it is full, records the failure instead. */
+    boolean enter(SinkDirectory.Sink sink) {
+        if (sink.tryEnter()) {
+            entered.put(sink.name(), sink);
+            return true;
+        }
+        record(sink.name(), "Sink is at capacity (" + sink.maxInFlight() + " events in flight); try again later");
+        return false;
+    }
+
     /** Records a sink's answer; {@code error} is null when it acknowledged the event. */
     public void record(String sinkName, String error) {
-        SinkDirectory.Sink sink = sinks.stream().filter(s -> s.name().equals(sinkName)).findFirst().orElse(null);
+        SinkDirectory.Sink sink = null;
+        for (SinkDirectory.Sink candidate : sinks) {
+            if (candidate.name().equals(sinkName)) {
+                sink = candidate;
+                break;
+            }
+        }
         if (sink == null) {
             return;
         }
@@ -36,6 +60,7 @@ public final class SinkOutcomes {
             failures.putIfAbsent(sinkName, error);
         }
         answered.putIfAbsent(sinkName, Boolean.TRUE);
+        release(sinkName);
     }
 
     /** One error per failed sink, in sink order; empty when every sink acknowledged. */
@@ -48,6 +73,19 @@ public final class SinkOutcomes {
             }
         }
         return errors;
+    }
+
+    /** The publish answers: the places of sinks that did not answer in time are given back. */
+    @Override
+    public void close() {
+        entered.keySet().forEach(this::release);
+    }
+
+    private void release(String sinkName) {
+        SinkDirectory.Sink sink = entered.remove(sinkName);
+        if (sink != null) {
+            sink.leave();
+        }
     }
 
     private static String lateMessage(SinkDirectory.Sink sink) {

@@ -44,10 +44,6 @@ public final class EventReader {
 
     public void readEvent(Exchange exchange) {
         EventGateConfig current = config.current();
-        GatewayException refusal = exchange.getProperty(Exchanges.BODY_REFUSAL, GatewayException.class);
-        if (refusal != null) {
-            throw refusal;
-        }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new GatewayException(400, "validation",
