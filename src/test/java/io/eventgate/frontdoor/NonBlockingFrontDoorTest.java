@@ -222,6 +222,41 @@ class NonBlockingFrontDoorTest {
     }
 
     @Test
+    void aSinkAtItsInFlightBoundFailsItsPartAtOnce() throws Exception {
+        try (RunningGateway bounded = RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", bootstrap,
+                "eventgate.routes-dir", "routes," + routes,
+                "eventgate.sink_timeout_ms", "3000",
+                "eventgate.sinks.hung.max_in_flight", "2"))) {
+            String token = bounded.token("TestUser");
+            List<CompletableFuture<HttpResponse<String>>> holding = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String body = Events.test(Events.id());
+                holding.add(CompletableFuture.supplyAsync(() -> bounded.post(TOPIC_PATH, token, body)));
+            }
+            Thread.sleep(1000); // both now hold a place in the hung sink
+
+            long started = System.nanoTime();
+            HttpResponse<String> refused = bounded.post(TOPIC_PATH, token, Events.test(Events.id()));
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+            assertEquals(500, refused.statusCode(), refused.body());
+            JsonNode errors = json(refused.body()).get("errors");
+            assertEquals(1, errors.size(), refused.body());
+            assertEquals("hung", errors.get(0).get("type").asText());
+            assertTrue(errors.get(0).get("message").asText().contains("at capacity"), refused.body());
+            assertTrue(elapsedMs < 1000, "refused after " + elapsedMs + " ms");
+            for (CompletableFuture<HttpResponse<String>> answer : holding) {
+                assertEquals(500, answer.get().statusCode());
+            }
+            // The places are given back when the publishes answer.
+            HttpResponse<String> later = bounded.post(TOPIC_PATH, token, Events.test(Events.id()));
+            assertTrue(json(later.body()).get("errors").get(0).get("message").asText().startsWith("No acknowledgement"),
+                    later.body());
+        }
+    }
+
+    @Test
     void manyConcurrentPublishesAllLand() throws Exception {
         String token = gateway.token("TestUser");
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
