@@ -163,10 +163,7 @@ class EventBridgeSinkTest {
         eventBridge.behave(Behaviour.SLOW);
         try (EventBridgeSink sink = sink(50, 100)) {
             long start = System.nanoTime();
-            List<CompletableFuture<String>> puts = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                puts.add(sink.put(Events.test(Events.id()), TOPIC));
-            }
+            List<CompletableFuture<String>> puts = put(sink, 20);
             long returnedMs = (System.nanoTime() - start) / 1_000_000;
             assertTrue(returnedMs < FakeEventBridge.SLOW_MS, "20 puts returned after " + returnedMs + " ms");
             assertTrue(puts.stream().noneMatch(CompletableFuture::isDone), "none waited for its answer");
@@ -187,10 +184,7 @@ class EventBridgeSinkTest {
         eventBridge.behave(Behaviour.SLOW);
         try (EventBridgeSink sink = sink(1, 1)) {
             long start = System.nanoTime();
-            List<CompletableFuture<String>> puts = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                puts.add(sink.put(Events.test(Events.id()), TOPIC));
-            }
+            List<CompletableFuture<String>> puts = put(sink, 4);
             ExecutionException refused = assertThrows(ExecutionException.class,
                     () -> puts.get(3).get(FakeEventBridge.SLOW_MS, TimeUnit.MILLISECONDS));
             long refusedMs = (System.nanoTime() - start) / 1_000_000;
@@ -237,6 +231,15 @@ class EventBridgeSinkTest {
         } finally {
             clients.shutdownNow();
         }
+    }
+
+    /** Puts this many events, one after the other, without waiting for their answers. */
+    private static List<CompletableFuture<String>> put(EventBridgeSink sink, int events) {
+        List<CompletableFuture<String>> puts = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            puts.add(sink.put(Events.test(Events.id()), TOPIC));
+        }
+        return puts;
     }
 
     /** A sink of its own on the fake, with these bounds; started (its client built). */

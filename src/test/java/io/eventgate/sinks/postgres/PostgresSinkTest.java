@@ -63,17 +63,24 @@ class PostgresSinkTest {
         postgres = EmbeddedPostgres.builder().start();
         kafka = EmbeddedKafka.start();
         conf = confWithUnmappedTopic();
-        gateway = RunningGateway.start(Map.of(
+        gateway = RunningGateway.start(onTheDatabase(Map.of(
                 "eventgate.conf-dir", conf.toString(),
                 "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
+                "eventgate.postgres.migrate", "true",
+                "eventgate.postgres.connect_timeout_ms", "1000",
+                "eventgate.postgres.properties.ApplicationName", "EventGate-test")));
+    }
+
+    /** These settings, and the embedded database as the Postgres sink's, with the sink deadline SINK_TIMEOUT_MS. */
+    private static Map<String, String> onTheDatabase(Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(Map.of(
                 "eventgate.postgres.host", "localhost",
                 "eventgate.postgres.port", String.valueOf(postgres.getPort()),
                 "eventgate.postgres.database", "postgres",
                 "eventgate.postgres.user", "postgres",
-                "eventgate.postgres.migrate", "true",
-                "eventgate.postgres.connect_timeout_ms", "1000",
-                "eventgate.postgres.properties.ApplicationName", "EventGate-test",
                 "eventgate.sink_timeout_ms", String.valueOf(SINK_TIMEOUT_MS)));
+        all.putAll(settings);
+        return all;
     }
 
     @AfterAll
@@ -311,15 +318,10 @@ class PostgresSinkTest {
     @Test
     @Order(6)
     void beyondItsBoundAnEventFailsAtOnceAsAtCapacity() throws Exception {
-        try (RunningGateway bounded = RunningGateway.start(Map.of(
+        try (RunningGateway bounded = RunningGateway.start(onTheDatabase(Map.of(
                 "eventgate.kafka_bootstrap_server", "",
-                "eventgate.postgres.host", "localhost",
-                "eventgate.postgres.port", String.valueOf(postgres.getPort()),
-                "eventgate.postgres.database", "postgres",
-                "eventgate.postgres.user", "postgres",
                 "eventgate.sinks.postgres.threads", "1",
-                "eventgate.sinks.postgres.max_in_flight", "2",
-                "eventgate.sink_timeout_ms", String.valueOf(SINK_TIMEOUT_MS)));
+                "eventgate.sinks.postgres.max_in_flight", "2")));
              Connection locker = postgres.getPostgresDatabase().getConnection()) {
             String token = bounded.token("TestUser");
             // Inserts into the table wait for this transaction: one event is written (waits), two wait for the thread.
