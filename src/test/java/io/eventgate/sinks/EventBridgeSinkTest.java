@@ -3,6 +3,7 @@ package io.eventgate.sinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.dev.EmbeddedKafka;
+import io.eventgate.sinks.eventbridge.EventBridgeSink;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.FakeEventBridge;
 import io.eventgate.testsupport.FakeEventBridge.Behaviour;
@@ -15,11 +16,19 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -108,9 +117,8 @@ class EventBridgeSinkTest {
 
         HttpResponse<String> response = gateway.post("/topics/" + TOPIC, token, Events.test(id));
 
-        String message = onlyEventBridgeError(response);
-        assertTrue(message.contains(FakeEventBridge.FAILED_ENTRY_CODE), message);
-        assertTrue(message.contains(FakeEventBridge.FAILED_ENTRY_MESSAGE), message);
+        assertEquals("EventBridge rejected the event: " + FakeEventBridge.FAILED_ENTRY_CODE + ": "
+                + FakeEventBridge.FAILED_ENTRY_MESSAGE, onlyEventBridgeError(response));
         assertTrue(KafkaRecords.find(kafka.bootstrapServers(), TOPIC, r -> r.value().contains(id),
                 Duration.ofSeconds(10)).isPresent(), "Kafka has the event");
     }
@@ -121,8 +129,7 @@ class EventBridgeSinkTest {
 
         HttpResponse<String> response = gateway.post("/topics/" + TOPIC, token, Events.test(Events.id()));
 
-        String message = onlyEventBridgeError(response);
-        assertTrue(message.contains("HTTP 500") && message.contains("InternalException"), message);
+        assertEquals("PutEvents failed: HTTP 500 InternalException: Internal failure", onlyEventBridgeError(response));
         assertEquals(2, eventBridge.requests().size(), "retried once (eventbridge.max_attempts default 2)");
     }
 
@@ -134,8 +141,7 @@ class EventBridgeSinkTest {
         HttpResponse<String> response = gateway.post("/topics/" + TOPIC, token, Events.test(Events.id()));
 
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        String message = onlyEventBridgeError(response);
-        assertTrue(message.contains("ThrottlingException") && message.contains("Rate exceeded"), message);
+        assertEquals("PutEvents failed: HTTP 400 ThrottlingException: Rate exceeded", onlyEventBridgeError(response));
         assertEquals(2, eventBridge.requests().size(), "retried once (eventbridge.max_attempts default 2)");
         assertTrue(elapsedMs < DEADLINE_MS, "answered in " + elapsedMs + " ms");
     }
@@ -148,9 +154,104 @@ class EventBridgeSinkTest {
         HttpResponse<String> response = gateway.post("/topics/" + TOPIC, token, Events.test(Events.id()));
 
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        String message = onlyEventBridgeError(response);
-        assertTrue(message.contains("No answer from EventBridge within"), message);
+        assertEquals("No answer from EventBridge within " + (DEADLINE_MS - 250) + " ms", onlyEventBridgeError(response));
         assertTrue(elapsedMs < DEADLINE_MS + 1000, "answered in " + elapsedMs + " ms");
+    }
+
+    @Test
+    void putReturnsAtOnceAndEventBridgesAnswerCompletesIt() throws Exception {
+        eventBridge.behave(Behaviour.SLOW);
+        try (EventBridgeSink sink = sink(50, 100)) {
+            long start = System.nanoTime();
+            List<CompletableFuture<String>> puts = put(sink, 20);
+            long returnedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(returnedMs < FakeEventBridge.SLOW_MS, "20 puts returned after " + returnedMs + " ms");
+            assertTrue(puts.stream().noneMatch(CompletableFuture::isDone), "none waited for its answer");
+
+            CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            long answeredMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(answeredMs < 3 * FakeEventBridge.SLOW_MS, "20 answers after " + answeredMs + " ms, not 20 x "
+                    + FakeEventBridge.SLOW_MS);
+            for (CompletableFuture<String> put : puts) {
+                assertFalse(put.join().isBlank(), "an EventId");
+            }
+            assertEquals(20, eventBridge.requests().size());
+        }
+    }
+
+    @Test
+    void beyondItsBoundAPutFailsAtOnce() throws Exception {
+        eventBridge.behave(Behaviour.SLOW);
+        try (EventBridgeSink sink = sink(1, 1)) {
+            long start = System.nanoTime();
+            List<CompletableFuture<String>> puts = put(sink, 4);
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> puts.get(3).get(FakeEventBridge.SLOW_MS, TimeUnit.MILLISECONDS));
+            long refusedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertInstanceOf(EventBridgeSink.PutEventsFailure.class, refused.getCause());
+            assertTrue(refused.getCause().getMessage().startsWith("PutEvents failed: "), refused.getCause().getMessage());
+            assertTrue(refusedMs < FakeEventBridge.SLOW_MS, "refused after " + refusedMs + " ms");
+            assertFalse(puts.get(0).get(5, TimeUnit.SECONDS).isBlank(), "the call on the wire is answered");
+        }
+    }
+
+    @Test
+    void concurrentPublishesWaitForEventBridgeTogether() throws Exception {
+        int publishes = 20;
+        eventBridge.behave(Behaviour.ACCEPT);
+        long instantMs = publishConcurrently(publishes);
+        eventBridge.behave(Behaviour.SLOW);
+        long slowMs = publishConcurrently(publishes);
+
+        // About one SLOW_MS more, not one per publish. (Were a fan-out thread held per call, the fan-out's
+        // 10 threads would take 20 calls in two rounds: 2 x SLOW_MS more.)
+        assertTrue(slowMs - instantMs < 3 * FakeEventBridge.SLOW_MS / 2, publishes + " publishes took " + slowMs
+                + " ms with EventBridge answering each in " + FakeEventBridge.SLOW_MS + " ms, " + instantMs
+                + " ms with EventBridge answering at once");
+    }
+
+    /** Publishes this many events at once; asserts they are all accepted and returns how long that took. */
+    private static long publishConcurrently(int publishes) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(publishes);
+        try {
+            long start = System.nanoTime();
+            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < publishes; i++) {
+                responses.add(CompletableFuture.supplyAsync(
+                        () -> gateway.post("/topics/" + TOPIC, token, Events.test(Events.id())), clients));
+            }
+            for (CompletableFuture<HttpResponse<String>> response : responses) {
+                HttpResponse<String> answer = response.get(10, TimeUnit.SECONDS);
+                assertEquals(202, answer.statusCode(), answer.body());
+            }
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(publishes, eventBridge.requests().size());
+            return elapsedMs;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Puts this many events, one after the other, without waiting for their answers. */
+    private static List<CompletableFuture<String>> put(EventBridgeSink sink, int events) {
+        List<CompletableFuture<String>> puts = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            puts.add(sink.put(Events.test(Events.id()), TOPIC));
+        }
+        return puts;
+    }
+
+    /** A sink of its own on the fake, with these bounds; started (its client built). */
+    private static EventBridgeSink sink(int maxConcurrency, int maxPending) {
+        EventBridgeSink sink = new EventBridgeSink();
+        sink.setEventBusArn(BUS);
+        sink.setEndpointOverride(eventBridge.url());
+        sink.setDeadlineMs(DEADLINE_MS);
+        sink.setMaxConcurrency(maxConcurrency);
+        sink.setMaxPending(maxPending);
+        sink.start();
+        return sink;
     }
 
     @Test

@@ -22,6 +22,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +52,8 @@ class YamlOnlySinkTest {
     private static HttpServer webhook;
     private static final BlockingQueue<String[]> received = new LinkedBlockingQueue<>();
     private static final AtomicInteger webhookStatus = new AtomicInteger(200);
+    /** When set, the webhook answers only once it is counted down (one call at a time: the server has one thread). */
+    private static volatile CountDownLatch webhookHold;
     private static String bootstrap;
     private static RunningGateway gateway;
 
@@ -59,6 +65,14 @@ class YamlOnlySinkTest {
         webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         webhook.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            CountDownLatch hold = webhookHold;
+            if (hold != null) {
+                try {
+                    hold.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             received.add(new String[] {exchange.getRequestMethod(),
                     exchange.getRequestHeaders().getFirst("X-EventGate-Topic"),
                     exchange.getRequestHeaders().getFirst("Content-Type"), body});
@@ -158,6 +172,40 @@ class YamlOnlySinkTest {
             assertEquals(1, archivedContaining(id).size());
             assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "the disabled webhook is not called");
             assertTrue(!json(withoutWebhook.get("/health").body()).get("dependencies").has("webhook"));
+        }
+    }
+
+    @Test
+    void beyondItsBoundTheWebhookFailsAtOnceAsAtCapacity() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        webhookHold = hold;
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        try (RunningGateway bounded = RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", "",
+                "eventgate.routes-dir", "routes," + routes,
+                "eventgate.sinks.webhook.url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
+                "eventgate.sinks.webhook.threads", "1",
+                "eventgate.sinks.webhook.max_in_flight", "1",
+                "eventgate.sinks.archive.directory", archive.toString()))) {
+            String token = bounded.token("TestUser");
+            long start = System.nanoTime();
+            List<CompletableFuture<HttpResponse<String>>> answers = Stream.generate(() -> CompletableFuture.supplyAsync(
+                    () -> bounded.post("/topics/public.cps.za.test", token, Events.test(Events.id())), clients))
+                    .limit(3).toList();
+
+            // One call waits for the webhook, one for the sink's thread: the third is refused at once.
+            HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(
+                    answers.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+            long refusedMs = (System.nanoTime() - start) / 1_000_000;
+            assertError(refused, 500, "webhook", "Webhook sink is at capacity (1 sending, 1 waiting)");
+            assertTrue(refusedMs < 2000, "refused after " + refusedMs + " ms");
+
+            hold.countDown();
+            assertEquals(2, answers.stream().map(CompletableFuture::join).filter(a -> a.statusCode() == 202).count());
+        } finally {
+            webhookHold = null;
+            hold.countDown();
+            clients.shutdownNow();
         }
     }
 

@@ -35,7 +35,9 @@ public final class FakeEventBridge implements AutoCloseable {
         /** HTTP 400 with a ThrottlingException. */
         THROTTLE,
         /** No answer for {@link #SILENCE_MS}. */
-        SILENT
+        SILENT,
+        /** As {@link #ACCEPT}, after {@link #SLOW_MS}. */
+        SLOW
     }
 
     /** One recorded request: its headers (lower-case names, first value) and parsed JSON body. */
@@ -46,6 +48,7 @@ public final class FakeEventBridge implements AutoCloseable {
     }
 
     public static final long SILENCE_MS = 5000;
+    public static final long SLOW_MS = 500;
     public static final String FAILED_ENTRY_CODE = "InternalFailure";
     public static final String FAILED_ENTRY_MESSAGE = "The event could not be stored";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,20 +102,33 @@ public final class FakeEventBridge implements AutoCloseable {
                 return;
             }
             switch (behaviour) {
-                case ACCEPT -> answer(exchange, 200, "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\""
-                        + UUID.randomUUID() + "\"}]}");
+                case ACCEPT -> accept(exchange);
                 case FAIL_ENTRY -> answer(exchange, 200, "{\"FailedEntryCount\":1,\"Entries\":[{\"ErrorCode\":\""
                         + FAILED_ENTRY_CODE + "\",\"ErrorMessage\":\"" + FAILED_ENTRY_MESSAGE + "\"}]}");
                 case SERVER_ERROR -> answer(exchange, 500, "{\"__type\":\"InternalException\",\"message\":\"Internal failure\"}");
                 case THROTTLE -> answer(exchange, 400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
-                case SILENT -> {
-                    try {
-                        Thread.sleep(SILENCE_MS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                case SILENT -> pause(SILENCE_MS);
+                case SLOW -> {
+                    if (pause(SLOW_MS)) {
+                        accept(exchange);
                     }
                 }
             }
+        }
+    }
+
+    private static void accept(HttpExchange exchange) throws IOException {
+        answer(exchange, 200, "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"" + UUID.randomUUID() + "\"}]}");
+    }
+
+    /** Sleeps; false when interrupted (the fake is closing). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

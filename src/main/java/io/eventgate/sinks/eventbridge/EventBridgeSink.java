@@ -8,16 +8,19 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClientBuilder;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * PutEvents for the EventBridge sink, called from {@code routes/eventbridge.yaml} (which declares
@@ -30,6 +33,11 @@ import java.time.Duration;
  * call timeout are sized so that the reason is reported before the gateway's own deadline cuts the
  * sink off. The client is made at start when a bus is configured (an unconfigured sink costs
  * nothing) and kept.
+ *
+ * <p>The client is the SDK's asynchronous one on Netty: {@link #put} returns at once and its future
+ * completes when EventBridge answers (Camel's bean component continues the route then), so no
+ * thread waits for EventBridge. The sink is a bulkhead: at most {@code max_concurrency} calls are
+ * on the wire and {@code max_pending} wait for a connection; a call beyond those fails at once.
  *
  * <p>Why not the aws2-eventbridge component's putEvent: from headers it always sends a
  * {@code Resources} list (it requires one), and the client it builds at route start takes no retry
@@ -50,7 +58,9 @@ public final class EventBridgeSink implements AutoCloseable {
     private String endpointOverride = "";
     private long deadlineMs = 5000;
     private int maxAttempts = 2;
-    private EventBridgeClient client;
+    private int maxConcurrency = 50;
+    private int maxPending = 100;
+    private EventBridgeAsyncClient client;
 
     /** A PutEvents that did not succeed; the message is the reason reported as the sink's error. */
     public static final class PutEventsFailure extends RuntimeException {
@@ -67,6 +77,8 @@ public final class EventBridgeSink implements AutoCloseable {
         sink.setEndpointOverride(settings.get("eventbridge.endpoint_override", ""));
         sink.setMaxAttempts((int) settings.getLong("eventbridge.max_attempts", 2));
         sink.setDeadlineMs(settings.getLong("sinks.eventbridge.timeout_ms", settings.getLong("sink_timeout_ms", 5000)));
+        sink.setMaxConcurrency((int) settings.getLong("eventbridge.max_concurrency", 50));
+        sink.setMaxPending((int) settings.getLong("eventbridge.max_pending", 100));
         return sink;
     }
 
@@ -95,6 +107,16 @@ public final class EventBridgeSink implements AutoCloseable {
         this.maxAttempts = Math.max(1, maxAttempts);
     }
 
+    /** PutEvents calls on the wire at once (the Netty client's connections). */
+    public void setMaxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = Math.max(1, maxConcurrency);
+    }
+
+    /** PutEvents calls that may wait for a connection; one more fails at once. */
+    public void setMaxPending(int maxPending) {
+        this.maxPending = Math.max(1, maxPending);
+    }
+
     /**
      * Builds the client now when a bus is configured, so that the first event does not pay for it
      * (in Lambda this runs in the init phase). A client that cannot be built (e.g. no region) does
@@ -111,30 +133,58 @@ public final class EventBridgeSink implements AutoCloseable {
     }
 
     /**
-     * Puts one event on the bus.
+     * Puts one event on the bus, without waiting for the answer.
      *
      * @param detail the event JSON, sent unchanged as {@code Detail}
      * @param topic  the topic, sent as {@code Source}
-     * @return the {@code EventId} that EventBridge gave the event
-     * @throws PutEventsFailure with the reason when EventBridge did not accept it
+     * @return completes with the {@code EventId} that EventBridge gave the event, or exceptionally
+     *         with a {@link PutEventsFailure} that gives the reason when EventBridge did not accept it
      */
-    public String put(String detail, String topic) {
+    public CompletableFuture<String> put(String detail, String topic) {
         PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
                 .source(topic)
                 .detailType(DETAIL_TYPE)
                 .detail(detail)
                 .eventBusName(eventBusArn)
                 .build();
-        PutEventsResponse response;
+        // A new future completed directly (not a stage derived from the SDK's), so that it fails with
+        // the PutEventsFailure itself rather than a CompletionException around it.
+        CompletableFuture<String> eventId = new CompletableFuture<>();
+        CompletableFuture<PutEventsResponse> call;
         try {
-            response = client().putEvents(request -> request.entries(entry));
-        } catch (ApiCallTimeoutException e) {
-            throw new PutEventsFailure("No answer from EventBridge within " + callTimeout().toMillis() + " ms", e);
-        } catch (AwsServiceException e) {
-            throw new PutEventsFailure(describe(e), e);
-        } catch (SdkException e) {
-            throw new PutEventsFailure("PutEvents failed: " + e.getMessage(), e);
+            call = client().putEvents(request -> request.entries(entry));
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
         }
+        call.whenComplete((response, error) -> {
+            try {
+                if (error != null) {
+                    eventId.completeExceptionally(failure(error));
+                } else {
+                    eventId.complete(eventId(response));
+                }
+            } catch (RuntimeException e) {
+                eventId.completeExceptionally(e);
+            }
+        });
+        return eventId;
+    }
+
+    /** The reason for a failed call, as the sink's error; an unexpected exception is passed on as it is. */
+    private Throwable failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiCallTimeoutException) {
+            return new PutEventsFailure("No answer from EventBridge within " + callTimeout().toMillis() + " ms", cause);
+        } else if (cause instanceof AwsServiceException e) {
+            return new PutEventsFailure(describe(e), e);
+        } else if (cause instanceof SdkException) {
+            return new PutEventsFailure("PutEvents failed: " + cause.getMessage(), cause);
+        }
+        return cause;
+    }
+
+    /** The EventId of the only entry, or a {@link PutEventsFailure} when EventBridge rejected it. */
+    private static String eventId(PutEventsResponse response) {
         Integer failed = response.failedEntryCount();
         if (failed != null && failed > 0) {
             PutEventsResultEntry result = response.hasEntries() && !response.entries().isEmpty()
@@ -156,10 +206,15 @@ public final class EventBridgeSink implements AutoCloseable {
         return Duration.ofMillis(Math.max(MIN_CALL_TIMEOUT_MS, deadlineMs - MARGIN_MS));
     }
 
-    private synchronized EventBridgeClient client() {
+    private synchronized EventBridgeAsyncClient client() {
         if (client == null) {
             BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(500));
-            EventBridgeClientBuilder builder = EventBridgeClient.builder()
+            EventBridgeAsyncClientBuilder builder = EventBridgeAsyncClient.builder()
+                    // Given as a builder, the HTTP client is the SDK client's own and closes with it.
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                            .maxConcurrency(maxConcurrency)
+                            .maxPendingConnectionAcquires(maxPending)
+                            .connectionAcquisitionTimeout(callTimeout()))
                     .credentialsProvider(DefaultCredentialsProvider.builder().build())
                     .overrideConfiguration(o -> o
                             .apiCallTimeout(callTimeout())

@@ -31,6 +31,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,17 +63,24 @@ class PostgresSinkTest {
         postgres = EmbeddedPostgres.builder().start();
         kafka = EmbeddedKafka.start();
         conf = confWithUnmappedTopic();
-        gateway = RunningGateway.start(Map.of(
+        gateway = RunningGateway.start(onTheDatabase(Map.of(
                 "eventgate.conf-dir", conf.toString(),
                 "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
+                "eventgate.postgres.migrate", "true",
+                "eventgate.postgres.connect_timeout_ms", "1000",
+                "eventgate.postgres.properties.ApplicationName", "EventGate-test")));
+    }
+
+    /** These settings, and the embedded database as the Postgres sink's, with the sink deadline SINK_TIMEOUT_MS. */
+    private static Map<String, String> onTheDatabase(Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(Map.of(
                 "eventgate.postgres.host", "localhost",
                 "eventgate.postgres.port", String.valueOf(postgres.getPort()),
                 "eventgate.postgres.database", "postgres",
                 "eventgate.postgres.user", "postgres",
-                "eventgate.postgres.migrate", "true",
-                "eventgate.postgres.connect_timeout_ms", "1000",
-                "eventgate.postgres.properties.ApplicationName", "EventGate-test",
                 "eventgate.sink_timeout_ms", String.valueOf(SINK_TIMEOUT_MS)));
+        all.putAll(settings);
+        return all;
     }
 
     @AfterAll
@@ -302,6 +313,59 @@ class PostgresSinkTest {
         long connections = (Long) single("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = ?",
                 "EventGate-test").get("n");
         assertTrue(connections >= 1 && connections <= 2, connections + " connections");
+    }
+
+    @Test
+    @Order(6)
+    void beyondItsBoundAnEventFailsAtOnceAsAtCapacity() throws Exception {
+        try (RunningGateway bounded = RunningGateway.start(onTheDatabase(Map.of(
+                "eventgate.kafka_bootstrap_server", "",
+                "eventgate.sinks.postgres.threads", "1",
+                "eventgate.sinks.postgres.max_in_flight", "2")));
+             Connection locker = postgres.getPostgresDatabase().getConnection()) {
+            String token = bounded.token("TestUser");
+            // Inserts into the table wait for this transaction: one event is written (waits), two wait for the thread.
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE public_cps_za_test IN ACCESS EXCLUSIVE MODE");
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try {
+                long start = System.nanoTime();
+                Map<String, CompletableFuture<HttpResponse<String>>> answers = new LinkedHashMap<>();
+                for (int i = 0; i < 8; i++) {
+                    String id = Events.id();
+                    answers.put(id, CompletableFuture.supplyAsync(
+                            () -> bounded.post("/topics/public.cps.za.test", token, Events.test(id)), clients));
+                }
+                List<String> refused = new ArrayList<>();
+                while (refused.size() < 5 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+                    Thread.sleep(20);
+                    refused = answers.keySet().stream().filter(id -> answers.get(id).isDone()).toList();
+                }
+                long refusedMs = (System.nanoTime() - start) / 1_000_000;
+
+                assertEquals(5, refused.size(), "answered while the table is locked: " + refused);
+                assertTrue(refusedMs < 2000, "refused after " + refusedMs + " ms");
+                for (String id : refused) {
+                    HttpResponse<String> answer = answers.get(id).join();
+                    assertEquals(500, answer.statusCode(), answer.body());
+                    JsonNode errors = JSON.readTree(answer.body()).path("errors");
+                    assertEquals(1, errors.size(), answer.body());
+                    assertEquals("postgres", errors.get(0).path("type").asText(), answer.body());
+                    assertEquals("Postgres sink is at capacity (1 writing, 2 waiting)",
+                            errors.get(0).path("message").asText());
+                }
+                locker.commit();
+                for (String id : answers.keySet()) {
+                    if (!refused.contains(id)) {
+                        assertAccepted(answers.get(id).get(SINK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+                        assertEquals(1, rows("SELECT * FROM public_cps_za_test WHERE event_id = ?", id).size());
+                    }
+                }
+            } finally {
+                locker.rollback();
+                clients.shutdownNow();
+            }
+        }
     }
 
     @Test
