@@ -185,7 +185,7 @@ class YamlOnlySinkTest {
                 "eventgate.routes-dir", "routes," + routes,
                 "eventgate.sinks.webhook.url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook",
                 "eventgate.sinks.webhook.threads", "1",
-                "eventgate.sinks.webhook.max_in_flight", "1",
+                "eventgate.sinks.webhook.queue_size", "1",
                 "eventgate.sinks.archive.directory", archive.toString()))) {
             String token = bounded.token("TestUser");
             long start = System.nanoTime();

@@ -321,7 +321,7 @@ class PostgresSinkTest {
         try (RunningGateway bounded = RunningGateway.start(onTheDatabase(Map.of(
                 "eventgate.kafka_bootstrap_server", "",
                 "eventgate.sinks.postgres.threads", "1",
-                "eventgate.sinks.postgres.max_in_flight", "2")));
+                "eventgate.sinks.postgres.queue_size", "2")));
              Connection locker = postgres.getPostgresDatabase().getConnection()) {
             String token = bounded.token("TestUser");
             // Inserts into the table wait for this transaction: one event is written (waits), two wait for the thread.
