@@ -6,6 +6,7 @@ import io.eventgate.config.ConfigReader;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.config.SettingsPropertiesSource;
 import io.eventgate.frontdoor.HttpFrontDoor;
+import io.eventgate.frontdoor.HttpPriming;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.HealthEndpoint;
 import io.eventgate.sinks.SinkBeans;
@@ -74,6 +75,7 @@ public final class EventGateApplication {
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
         HttpFrontDoor http = frontDoor == FrontDoor.HTTP ? new HttpFrontDoor(config) : null;
+        EventGateApplication[] started = new EventGateApplication[1];
         overrides.forEach(main::addOverrideProperty);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -88,6 +90,7 @@ public final class EventGateApplication {
                         if (http != null) {
                             // The routes run now: open the door (stopped with the context).
                             ctx.addService(http, true, true);
+                            HttpPriming.startIfWanted(started[0]);
                         }
                     });
                 } catch (Exception e) {
@@ -107,7 +110,8 @@ public final class EventGateApplication {
                 }
             }
         });
-        return new EventGateApplication(main, config, sinks);
+        started[0] = new EventGateApplication(main, config, sinks);
+        return started[0];
     }
 
     /** {@code file:<dir>/*.yaml} for each routes folder. */

@@ -2,6 +2,7 @@ package io.eventgate;
 
 import io.eventgate.config.ConfigException;
 import io.eventgate.config.S3ConfigReader;
+import io.eventgate.frontdoor.HttpCdsTraining;
 
 import java.util.Map;
 
@@ -10,13 +11,24 @@ import java.util.Map;
  * folder comes from {@code CONF_DIR} (default {@code conf/}; may be {@code s3://bucket/prefix/})
  * and the port from {@code CAMEL_SERVER_PORT} (default 8080). Locations in {@code config.json} may
  * be {@code s3://bucket/key}.
+ *
+ * <p>Start it with {@code -XX:SharedArchiveFile=target/eventgate.jsa} to use the class-data-sharing
+ * archive that {@code mvn package} trains ({@link HttpCdsTraining}): the first 202 comes about twice
+ * as soon.
  */
 public final class EventGateMain {
 
     private EventGateMain() {
     }
 
+    /** System property that makes this JVM the training run of the CDS archive instead (the build sets it). */
+    public static final String CDS_TRAINING = "eventgate.cds.train";
+
     public static void main(String[] args) throws Exception {
+        if (Boolean.getBoolean(CDS_TRAINING)) {
+            HttpCdsTraining.run();
+            return;
+        }
         EventGateApplication app;
         try {
             app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP, new S3ConfigReader(), Map.of());

@@ -77,11 +77,9 @@ final class LambdaPriming implements Resource {
             List<String> topics = app.config().current().topics().names();
             for (String topic : topics) {
                 handler.handleRequest(event("POST", "/topics/" + topic, UNVERIFIABLE_TOKEN, "{}"), null);
-                template.send("json-validator:" + topic + "?uriSchemaLoader=#" + TopicSchemaLoader.BEAN_NAME,
-                        e -> e.getMessage().setBody("{}"));
+                primeValidator(template, topic);
             }
-            boolean kafka = app.sinks().find("kafka").filter(SinkDirectory.Sink::configured).isPresent()
-                    && !topics.isEmpty() && primeKafka(topics.get(0));
+            boolean kafka = primeKafka(app, topics);
             runs++;
             LOG.info("Primed {} topic(s){} in {} ms", topics.size(), kafka ? " and the Kafka producer" : "",
                     (System.nanoTime() - start) / 1_000_000);
@@ -95,7 +93,11 @@ final class LambdaPriming implements Resource {
      * topic's metadata through it (a connection, no record) and closes it. The route's own producer
      * still starts on the first event, with the classes and code paths it needs already warm.
      */
-    private boolean primeKafka(String topic) throws Exception {
+    static boolean primeKafka(EventGateApplication app, List<String> topics) throws Exception {
+        if (topics.isEmpty() || app.sinks().find("kafka").filter(SinkDirectory.Sink::configured).isEmpty()) {
+            return false;
+        }
+        String topic = topics.get(0);
         KafkaEndpoint endpoint = app.camelContext().getEndpoints().stream()
                 .filter(KafkaEndpoint.class::isInstance).map(KafkaEndpoint.class::cast)
                 .findFirst().orElse(null);
@@ -110,6 +112,12 @@ final class LambdaPriming implements Resource {
             producer.stop();
         }
         return true;
+    }
+
+    /** Makes the topic's {@code json-validator} endpoint (the publish route's) and has it refuse {@code {}}. */
+    static void primeValidator(ProducerTemplate template, String topic) {
+        template.send("json-validator:" + topic + "?uriSchemaLoader=#" + TopicSchemaLoader.BEAN_NAME,
+                e -> e.getMessage().setBody("{}"));
     }
 
     /** How many priming runs completed (tests). */
