@@ -12,6 +12,7 @@ import io.eventgate.topics.TopicSchemaLoader;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.slf4j.Logger;
@@ -95,6 +96,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     }
                 })
                     .parallelProcessing()
+                    .executorService(fanOutPool())
                     // each sink's answer is taken as it comes, not in sink order behind a slower one
                     .streaming()
                     .timeout(sinks.longestDeadlineMs() + 250)
@@ -113,6 +115,21 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(e -> RoutePresence.hasRouteFrom(e.getContext(), ReloadEndpoint.RECYCLE_ENDPOINT))
                         .to(ReloadEndpoint.RECYCLE_ENDPOINT)
                 .end();
+    }
+
+    /**
+     * The threads that hand an event to each sink. A sink call returns as soon as the sink has the
+     * event (Kafka's send, EventBridge's async call, the Postgres pool's queue), so few threads are
+     * needed; there are more than that so that a Kafka send that blocks for metadata
+     * ({@code sinks.kafka.max_block_ms}) does not hold up the other sinks. Never the caller's thread:
+     * the caller is the HTTP front door's event loop. Beyond the queue a publish fails at once.
+     */
+    private java.util.concurrent.ExecutorService fanOutPool() {
+        int threads = (int) config.current().settings().getLong("fan_out_threads", 16);
+        return getContext().getExecutorServiceManager().newThreadPool(this, "fan-out",
+                new ThreadPoolProfileBuilder("eventgate-fan-out")
+                        .poolSize(threads).maxPoolSize(threads).maxQueueSize(10_000)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
     }
 
     /** The {@code .to()} above creates the endpoint itself, so look for a route that consumes it. */

@@ -64,5 +64,8 @@ class BrokerDownTest {
         assertEquals("degraded", body.get("status").asText());
         assertTrue(body.get("failures").has("kafka"), response.body());
         assertTrue(body.get("dependencies").has("kafka"), response.body());
+        String reason = body.get("failures").get("kafka").asText();
+        assertTrue(reason.startsWith("no answer"), reason);
+        assertTrue(!reason.contains("127.0.0.1") && !reason.contains("Exception"), "no internals: " + reason);
     }
 }
