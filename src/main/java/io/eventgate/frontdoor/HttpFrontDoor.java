@@ -242,8 +242,8 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
         }
         request.response()
                 .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, Responses.APPLICATION_JSON)
-                .putHeader(HttpHeaders.CONNECTION, "close")
+                .putHeader("Content-Type", Responses.APPLICATION_JSON)
+                .putHeader("Connection", "close")
                 .end(Responses.errorJson(status, "validation", message))
                 .onComplete(done -> request.connection().close());
     }
@@ -330,7 +330,7 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
         }
         response.setStatusCode(status);
         if (contentType != null) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+            response.putHeader("Content-Type", contentType);
         }
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             String name = header.getKey();
@@ -341,11 +341,11 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
         }
         boolean unread = !request.isEnded() && hasBody(request);
         if (unread) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.putHeader("Connection", "close");
         }
         Buffer payload = body == null || request.method() == HttpMethod.HEAD ? Buffer.buffer() : Buffer.buffer(body);
         if (request.method() == HttpMethod.HEAD && body != null) {
-            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length));
+            response.putHeader("Content-Length", String.valueOf(body.length));
         }
         response.end(payload);
         if (unread) {
