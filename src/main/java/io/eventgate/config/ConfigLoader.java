@@ -143,11 +143,7 @@ public final class ConfigLoader {
 
         String apiYaml = readLocal(resolve(confDir, settings.get("api_spec", "api.yaml")));
 
-        TokenVerifier verifier = new TokenVerifier(
-                PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
-                        settings.get("token_public_keys_url").orElse(null)),
-                settings.getLong("token_clock_skew_seconds", 30),
-                (int) settings.getLong("token_cache_size", TokenVerifier.DEFAULT_CACHE_SIZE));
+        TokenVerifier verifier = tokenVerifier(settings);
 
         Set<String> admins = Arrays.stream(settings.get("admin_users", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
@@ -155,6 +151,27 @@ public final class ConfigLoader {
                 .collect(Collectors.toUnmodifiableSet());
 
         return new EventGateConfig(settings, access, topics, verifier, topicKeys, apiYaml, admins, Instant.now());
+    }
+
+    /** The keys, and the rules a token must meet. */
+    private static TokenVerifier tokenVerifier(Settings settings) {
+        TokenVerifier.Rules rules = new TokenVerifier.Rules(
+                settings.getLong("token_clock_skew_seconds", 30),
+                (int) settings.getLong("token_cache_size", TokenVerifier.DEFAULT_CACHE_SIZE),
+                flag(settings, "token_require_exp", true),
+                settings.get("token_audience").orElse(null),
+                settings.get("token_issuer").orElse(null));
+        return new TokenVerifier(PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
+                settings.get("token_public_keys_url").orElse(null)), rules);
+    }
+
+    /** A security switch: {@code true} or {@code false}, nothing else, so that a typo cannot turn a check off. */
+    private static boolean flag(Settings settings, String key, boolean fallback) {
+        String value = settings.get(key, String.valueOf(fallback)).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException("setting '" + key + "': '" + value + "' is not true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static Map<String, String> topicKeys(String source, JsonNode root) {

@@ -107,6 +107,11 @@ class LambdaHandlerTest {
         assertEquals(type, body.path("errors").path(0).path("type").asText(), body::toString);
     }
 
+    private static void assertError(Map<String, Object> response, int status, String type, String message) throws Exception {
+        assertError(response, status, type);
+        assertEquals(message, json(response).path("errors").path(0).path("message").asText());
+    }
+
     private static ConsumerRecord<String, String> record(String eventId) {
         return KafkaRecords.find(kafka.bootstrapServers(), TOPIC, r -> r.value().contains(eventId),
                 Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("event " + eventId + " not in Kafka"));
@@ -230,8 +235,8 @@ class LambdaHandlerTest {
 
     @Test
     void publishWithoutTokenIs401() throws Exception {
-        assertError(invoke(v1Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth");
-        assertError(invoke(v2Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth");
+        assertError(invoke(v1Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth", "Token is missing");
+        assertError(invoke(v2Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth", "Token is missing");
     }
 
     @Test
