@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -153,8 +154,12 @@ public final class ConfigLoader {
         return new EventGateConfig(settings, access, topics, verifier, topicKeys, apiYaml, admins, Instant.now());
     }
 
-    /** The keys, and the rules a token must meet. */
+    /** The keys, fetched within the {@code token_fetch_*} limits, and the rules a token must meet. */
     private static TokenVerifier tokenVerifier(Settings settings) {
+        PublicKeyLoader.Limits limits = new PublicKeyLoader.Limits(
+                Duration.ofMillis(settings.getLong("token_fetch_timeout_ms", PublicKeyLoader.DEFAULT_TIMEOUT_MS)),
+                settings.getLong("token_fetch_max_bytes", PublicKeyLoader.DEFAULT_MAX_BYTES),
+                flag(settings, "token_allow_http", false));
         TokenVerifier.Rules rules = new TokenVerifier.Rules(
                 settings.getLong("token_clock_skew_seconds", 30),
                 (int) settings.getLong("token_cache_size", TokenVerifier.DEFAULT_CACHE_SIZE),
@@ -162,7 +167,7 @@ public final class ConfigLoader {
                 settings.get("token_audience").orElse(null),
                 settings.get("token_issuer").orElse(null));
         return new TokenVerifier(PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
-                settings.get("token_public_keys_url").orElse(null)), rules);
+                settings.get("token_public_keys_url").orElse(null), limits), rules);
     }
 
     /** A security switch: {@code true} or {@code false}, nothing else, so that a typo cannot turn a check off. */
