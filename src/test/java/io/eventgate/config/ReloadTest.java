@@ -55,6 +55,13 @@ class ReloadTest {
     }
 
     @Test
+    void anAdminTokenInTheQueryStringDoesNotCount() {
+        String admin = gateway.token("EventGateAdmin");
+        assertError(gateway.post("/terminate?bearer=" + admin, null, ""), 401, "auth", "Token is missing");
+        assertError(gateway.post("/terminate?Authorization=Bearer%20" + admin, null, ""), 401, "auth", "Token is missing");
+    }
+
+    @Test
     void reloadPicksUpNewAccessAndSchemas() throws IOException {
         String dlchange = Events.dlchange(Events.id());
         assertEquals(403, gateway.post("/topics/public.cps.za.dlchange", gateway.token("TestUser"), dlchange).statusCode());

@@ -26,6 +26,7 @@ import static io.eventgate.frontdoor.LambdaEvents.v1;
 import static io.eventgate.frontdoor.LambdaEvents.v1Publish;
 import static io.eventgate.frontdoor.LambdaEvents.v2;
 import static io.eventgate.frontdoor.LambdaEvents.v2Publish;
+import static io.eventgate.frontdoor.LambdaEvents.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -240,6 +241,17 @@ class LambdaHandlerTest {
     }
 
     @Test
+    void aTokenInTheQueryStringDoesNotCountOnAPublish() throws Exception {
+        String token = token("TestUser");
+        for (Map<String, Object> event : java.util.List.of(
+                v1Publish(TOPIC, null, Events.test(Events.id())), v2Publish(TOPIC, null, Events.test(Events.id())))) {
+            withQuery(event, "bearer", token);
+            withQuery(event, "Authorization", "Bearer " + token);
+            assertError(invoke(event), 401, "auth", "Token is missing");
+        }
+    }
+
+    @Test
     void publishByUnlistedUserIs403() throws Exception {
         assertError(invoke(v1Publish(TOPIC, token("FooUser"), Events.test(Events.id()))), 403, "auth");
     }
@@ -303,6 +315,18 @@ class LambdaHandlerTest {
         assertError(invoke(event), 403, "auth");
         assertError(invoke(v1("POST", "/terminate")), 401, "auth");
         assertEquals(before, lambdaApi.updates().size());
+    }
+
+    @Test
+    void anAdminTokenInTheQueryStringDoesNotCountOnTerminate() throws Exception {
+        int before = lambdaApi.updates().size();
+        String admin = token("EventGateAdmin");
+        for (Map<String, Object> event : java.util.List.of(v1("POST", "/terminate"), v2("POST", "/terminate"))) {
+            withQuery(event, "bearer", admin);
+            withQuery(event, "Authorization", "Bearer " + admin);
+            assertError(invoke(event), 401, "auth", "Token is missing");
+        }
+        assertEquals(before, lambdaApi.updates().size(), "nothing reloaded or recycled");
     }
 
     @Test
