@@ -64,8 +64,6 @@ public final class PublicKeyLoader {
      */
     public record Limits(Duration timeout, long maxBytes, boolean allowHttp) {
 
-        public static final Limits DEFAULTS = new Limits(Duration.ofMillis(DEFAULT_TIMEOUT_MS), DEFAULT_MAX_BYTES, false);
-
         public Limits {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new ConfigException("setting 'token_fetch_timeout_ms': must be greater than 0");
@@ -82,10 +80,6 @@ public final class PublicKeyLoader {
     }
 
     private PublicKeyLoader() {
-    }
-
-    public static List<PublicKey> load(String singleKeyUrl, String keyListUrl) {
-        return load(singleKeyUrl, keyListUrl, Limits.DEFAULTS);
     }
 
     public static List<PublicKey> load(String singleKeyUrl, String keyListUrl, Limits limits) {
