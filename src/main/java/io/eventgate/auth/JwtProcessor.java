@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * Verifies the request's JWT and records its subject. The token comes from
  * {@code Authorization: Bearer <jwt>} (scheme word in any case) or else from the legacy header
- * {@code bearer: <jwt>}. Anything wrong with it is a 401 {@code auth}.
+ * {@code bearer: <jwt>}, and from nowhere else: the front doors put only request headers in the
+ * header map, never query string parameters. Anything wrong with it is a 401 {@code auth} whose
+ * message says which case applies ({@link TokenVerifier.Reason}), never which key.
  */
 public final class JwtProcessor implements Processor {
 
@@ -35,9 +37,12 @@ public final class JwtProcessor implements Processor {
         try {
             Claims claims = config.current().verifier().verify(extractToken(headers));
             exchange.setProperty(Exchanges.SUBJECT, claims.getSubject());
+        } catch (TokenVerifier.InvalidTokenException e) {
+            LOG.debug("Token refused: {}", e.getMessage());
+            throw new GatewayException(401, "auth", e.reason().message());
         } catch (JwtException | IllegalArgumentException e) {
             LOG.debug("Token refused: {}", e.getMessage());
-            throw new GatewayException(401, "auth", "Invalid or missing token");
+            throw new GatewayException(401, "auth", TokenVerifier.Reason.MALFORMED.message());
         }
     }
 

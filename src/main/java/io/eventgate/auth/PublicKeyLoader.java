@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.config.ConfigException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -19,28 +24,72 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Fetches the token provider's RSA public keys, once, from {@code token_public_key_url}
  * ({@code {"key": "<base64 DER>"}}) and/or {@code token_public_keys_url}
- * ({@code {"keys": [{"key": ...}, ...]}}). Both may be http(s) or, for local use, {@code file:} URLs.
+ * ({@code {"keys": [{"key": ...}, ...]}}).
+ *
+ * <p>A key server is trusted with the gateway's start and its reloads, so each fetch is bounded by
+ * {@link Limits}: the whole answer, body included, must arrive within the time limit (a server that
+ * sends its headers and then a byte a second is cut off at the limit, not when it pleases), and may
+ * not be larger than the size limit (counted as the bytes arrive, whatever {@code Content-Length}
+ * says). The URL must be https, or {@code file:} or plain http to a loopback host for local use;
+ * plain http elsewhere only when the limits allow it. Redirects are not followed.
  */
 public final class PublicKeyLoader {
 
+    /** The default whole-answer time limit of one fetch. */
+    public static final long DEFAULT_TIMEOUT_MS = 5000;
+    /** The default size limit of one keys document. */
+    public static final long DEFAULT_MAX_BYTES = 64 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /**
+     * The bounds of one fetch.
+     *
+     * @param timeout   the whole answer, connect to last byte, must arrive within this
+     * @param maxBytes  the largest keys document accepted
+     * @param allowHttp whether plain http is accepted from hosts that are not loopback
+     */
+    public record Limits(Duration timeout, long maxBytes, boolean allowHttp) {
+
+        public Limits {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new ConfigException("setting 'token_fetch_timeout_ms': must be greater than 0");
+            }
+            if (maxBytes <= 0) {
+                throw new ConfigException("setting 'token_fetch_max_bytes': must be greater than 0");
+            }
+        }
+    }
+
+    /** Lazily made, once: a start from {@code file:} keys (dev, tests, CDS training) starts no client threads. */
+    private static final class Client {
+        static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     private PublicKeyLoader() {
     }
 
-    public static List<PublicKey> load(String singleKeyUrl, String keyListUrl) {
+    public static List<PublicKey> load(String singleKeyUrl, String keyListUrl, Limits limits) {
         List<PublicKey> keys = new ArrayList<>();
         if (singleKeyUrl != null) {
-            JsonNode doc = fetch("token_public_key_url", singleKeyUrl);
+            JsonNode doc = fetch("token_public_key_url", singleKeyUrl, limits);
             keys.add(parseKey("token_public_key_url", doc.path("key")));
         }
         if (keyListUrl != null) {
-            JsonNode doc = fetch("token_public_keys_url", keyListUrl);
+            JsonNode doc = fetch("token_public_keys_url", keyListUrl, limits);
             JsonNode list = doc.path("keys");
             if (!list.isArray() || list.isEmpty()) {
                 throw new ConfigException("token_public_keys_url (" + keyListUrl + "): expected {\"keys\": [{\"key\": ...}, ...]}");
@@ -55,33 +104,105 @@ public final class PublicKeyLoader {
         return List.copyOf(keys);
     }
 
-    private static JsonNode fetch(String setting, String url) {
+    private static JsonNode fetch(String setting, String url, Limits limits) {
+        String where = setting + " (" + url + "): ";
+        URI uri;
         try {
-            String text;
-            URI uri = URI.create(url);
-            if ("file".equalsIgnoreCase(uri.getScheme())) {
-                text = Files.readString(Path.of(uri), StandardCharsets.UTF_8);
-            } else if ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) {
-                HttpClient client = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).build();
-                HttpResponse<String> response = client.send(
-                        HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new ConfigException(setting + " (" + url + "): HTTP " + response.statusCode());
-                }
-                text = response.body();
-            } else {
-                throw new ConfigException(setting + " (" + url + "): only http, https and file URLs are supported");
-            }
-            return JSON.readTree(text);
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(setting + " (" + url + "): not a valid URL");
+            throw new ConfigException(where + "not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        byte[] body = switch (scheme) {
+            case "file" -> readFile(where, uri, limits);
+            case "https" -> readHttp(where, uri, limits);
+            case "http" -> {
+                if (!limits.allowHttp() && !isLoopback(uri.getHost())) {
+                    throw new ConfigException(where + "plain http is accepted only from a loopback host"
+                            + " (127.0.0.0/8, ::1, localhost); use https, or set token_allow_http=true");
+                }
+                yield readHttp(where, uri, limits);
+            }
+            default -> throw new ConfigException(where + "only https, http and file URLs are supported");
+        };
+        try {
+            return JSON.readTree(body);
         } catch (IOException e) {
-            throw new ConfigException(setting + " (" + url + "): " + e.getMessage(), e);
+            throw new ConfigException(where + "not valid JSON");
+        }
+    }
+
+    /** Whether a URL's host is a loopback one: {@code localhost}, or an address literal in 127.0.0.0/8 or ::1. */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (name.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!IPV4.matcher(name).matches() && !name.contains(":")) {
+            return false; // a name: never resolved here
+        }
+        try {
+            return InetAddress.getByName(name).isLoopbackAddress(); // an address literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static byte[] readFile(String where, URI uri, Limits limits) {
+        try (InputStream in = Files.newInputStream(Path.of(uri))) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBytes() + 1));
+            if (bytes.length > limits.maxBytes()) {
+                throw tooLarge(where, limits);
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + "not a valid file URL");
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(where + "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(where + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readHttp(String where, URI uri, Limits limits) {
+        CappedBody capped = new CappedBody(limits.maxBytes());
+        CompletableFuture<HttpResponse<byte[]>> answer;
+        try {
+            answer = Client.HTTP.sendAsync(HttpRequest.newBuilder(uri).GET().build(),
+                    info -> info.statusCode() == 200 ? capped : CappedBody.discarding());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + "not a valid URL");
+        }
+        try {
+            HttpResponse<byte[]> response = answer.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() != 200) {
+                throw new ConfigException(where + "HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (TimeoutException e) {
+            throw new ConfigException(where + "no complete answer within " + limits.timeout().toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TooLargeException) {
+                throw tooLarge(where, limits);
+            }
+            throw new ConfigException(where + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConfigException(setting + " (" + url + "): interrupted");
+            throw new ConfigException(where + "interrupted");
+        } finally {
+            // Whatever happened, nothing more is read: the connection of an unfinished answer is dropped.
+            capped.abort();
+            answer.cancel(true);
         }
+    }
+
+    private static ConfigException tooLarge(String where, Limits limits) {
+        return new ConfigException(where + "the answer is larger than " + limits.maxBytes()
+                + " bytes (token_fetch_max_bytes)");
     }
 
     private static PublicKey parseKey(String setting, JsonNode key) {
@@ -98,5 +219,82 @@ public final class PublicKeyLoader {
 
     private static String stripPem(String key) {
         return key.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+    }
+
+    /** An answer over the size limit. */
+    private static final class TooLargeException extends IOException {
+        TooLargeException() {
+            super("the answer is over the size limit");
+        }
+    }
+
+    /**
+     * Collects a body up to a size limit, counting bytes as they arrive: one byte over fails the
+     * answer and stops the reading. A limit below 0 reads nothing at all (an answer that is not 200).
+     */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final long maxBytes;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private volatile Flow.Subscription subscription;
+
+        CappedBody(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        static CappedBody discarding() {
+            return new CappedBody(-1);
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (maxBytes < 0) {
+                subscription.cancel();
+                result.complete(new byte[0]);
+            } else {
+                subscription.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (result.isDone()) {
+                    return;
+                }
+                if (bytes.size() + (long) buffer.remaining() > maxBytes) {
+                    abort();
+                    result.completeExceptionally(new TooLargeException());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+
+        void abort() {
+            Flow.Subscription current = subscription;
+            if (current != null) {
+                current.cancel();
+            }
+        }
     }
 }

@@ -1,31 +1,44 @@
 package io.eventgate.auth;
 
 import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.UnsupportedJwtException;
+import io.jsonwebtoken.security.SecurityException;
 
 import java.security.Key;
 import java.security.PublicKey;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies RS256 JWTs against the configured public keys. A token passes when any key verifies it
  * (that allows key rotation). Every other algorithm, {@code none} and HS256 included, is refused,
- * as are expired and not-yet-valid tokens (with a small clock skew).
+ * as are expired and not-yet-valid tokens (with a small clock skew). Then the claims are checked
+ * against the {@link Rules}: a token must carry {@code exp} (unless the rules say otherwise), and
+ * its {@code aud} and {@code iss} must match when the rules name them.
+ *
+ * <p>A refusal says which case applies ({@link Reason}), never which key was tried: the signature
+ * is checked before the times and claims, so only a token signed by a configured key learns that it
+ * has expired or names the wrong audience.
  *
  * <p>The parsers are built once per key, when the configuration loads. A verified token is
  * remembered with its claims until its {@code exp} (plus the clock skew, as the parser allows),
  * keyed by the exact token string, so that a client that reuses its token pays for the RSA check
- * once. The cache is bounded ({@code token_cache_size}); when it is full, expired entries are
- * dropped, and a token that still finds no room is simply verified each time. A token without
- * {@code exp} is never cached. The cache belongs to this verifier, so a reload, which makes a new
- * verifier with the new keys, starts empty.
+ * once. Only a token that passed every check is remembered, and the rules are fixed for the life of
+ * the verifier, so a remembered token needs no check but its expiry. The cache is bounded
+ * ({@code token_cache_size}); when it is full, expired entries are dropped, and a token that still
+ * finds no room is simply verified each time. A token without {@code exp} (when the rules allow one)
+ * is never cached. The cache belongs to this verifier, so a reload, which makes a new verifier with
+ * the new keys and rules, starts empty.
  */
 public final class TokenVerifier {
 
@@ -34,22 +47,69 @@ public final class TokenVerifier {
     /** The default number of verified tokens remembered. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+    /**
+     * What a token must satisfy besides its signature.
+     *
+     * @param clockSkewSeconds tolerance for {@code exp} and {@code nbf}
+     * @param cacheSize        verified tokens remembered at most
+     * @param requireExp       whether a token without {@code exp} is refused
+     * @param audience         when not null, {@code aud} must be or contain it
+     * @param issuer           when not null, {@code iss} must equal it
+     */
+    public record Rules(long clockSkewSeconds, int cacheSize, boolean requireExp, String audience, String issuer) {
+
+        /** The defaults: {@code exp} required, no audience or issuer, the default cache size. */
+        public static Rules withClockSkew(long clockSkewSeconds) {
+            return new Rules(clockSkewSeconds, DEFAULT_CACHE_SIZE, true, null, null);
+        }
+    }
+
+    /** Why a token is refused, with the message a client is told. */
+    public enum Reason {
+        MISSING("Token is missing"),
+        MALFORMED("Token is malformed"),
+        ALGORITHM("Token algorithm is not accepted"),
+        NOT_SIGNED("Token is not signed by a configured key"),
+        EXPIRED("Token has expired"),
+        NOT_YET_VALID("Token is not yet valid"),
+        NO_EXPIRY("Token has no expiry"),
+        AUDIENCE("Token audience is not accepted"),
+        ISSUER("Token issuer is not accepted");
+
+        private final String message;
+
+        Reason(String message) {
+            this.message = message;
+        }
+
+        /** What the client is told: the case, nothing about keys. */
+        public String message() {
+            return message;
+        }
+    }
+
     private record Verified(Claims claims, long validUntilMillis) {
     }
 
     private final List<JwtParser> parsers;
+    private final Rules rules;
     private final long clockSkewMillis;
     private final int cacheSize;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     public TokenVerifier(List<PublicKey> keys, long clockSkewSeconds) {
-        this(keys, clockSkewSeconds, DEFAULT_CACHE_SIZE);
+        this(keys, Rules.withClockSkew(clockSkewSeconds));
     }
 
     public TokenVerifier(List<PublicKey> keys, long clockSkewSeconds, int cacheSize) {
-        this.parsers = keys.stream().map(key -> parserFor(key, clockSkewSeconds)).toList();
-        this.clockSkewMillis = clockSkewSeconds * 1000;
-        this.cacheSize = Math.max(0, cacheSize);
+        this(keys, new Rules(clockSkewSeconds, cacheSize, true, null, null));
+    }
+
+    public TokenVerifier(List<PublicKey> keys, Rules rules) {
+        this.parsers = keys.stream().map(key -> parserFor(key, rules.clockSkewSeconds())).toList();
+        this.rules = rules;
+        this.clockSkewMillis = rules.clockSkewSeconds() * 1000;
+        this.cacheSize = Math.max(0, rules.cacheSize());
     }
 
     private static JwtParser parserFor(PublicKey key, long clockSkewSeconds) {
@@ -58,7 +118,8 @@ public final class TokenVerifier {
                     @Override
                     protected Key locate(JwsHeader header) {
                         if (!ALGORITHM.equals(header.getAlgorithm())) {
-                            throw new InvalidTokenException("algorithm " + header.getAlgorithm() + " is not accepted");
+                            throw new InvalidTokenException(Reason.ALGORITHM,
+                                    "algorithm " + header.getAlgorithm() + " is not accepted");
                         }
                         return key;
                     }
@@ -69,11 +130,11 @@ public final class TokenVerifier {
 
     /**
      * @return the verified claims
-     * @throws InvalidTokenException when no key verifies the token
+     * @throws InvalidTokenException when the token is refused, with the {@link Reason}
      */
     public Claims verify(String token) {
         if (token == null || token.isBlank()) {
-            throw new InvalidTokenException("no token");
+            throw new InvalidTokenException(Reason.MISSING, "no token");
         }
         long now = System.currentTimeMillis();
         Verified known = verified.get(token);
@@ -84,6 +145,7 @@ public final class TokenVerifier {
             verified.remove(token, known);
         }
         Claims claims = verifySignature(token);
+        checkClaims(claims);
         remember(token, claims, now);
         return claims;
     }
@@ -106,24 +168,67 @@ public final class TokenVerifier {
         }
     }
 
+    /**
+     * The signature first, key by key: a key that does not verify it moves on to the next. Any
+     * other failure is the same for every key (a malformed token, an algorithm), or comes after this
+     * key verified the signature (the times), so it is the answer.
+     */
     private Claims verifySignature(String token) {
-        JwtException last = null;
+        String detail = "no configured key";
         for (JwtParser parser : parsers) {
             try {
                 return parser.parseSignedClaims(token).getPayload();
             } catch (InvalidTokenException e) {
                 throw e;
+            } catch (SecurityException e) {
+                detail = e.getMessage();
+            } catch (ExpiredJwtException e) {
+                throw new InvalidTokenException(Reason.EXPIRED, e.getMessage());
+            } catch (PrematureJwtException e) {
+                throw new InvalidTokenException(Reason.NOT_YET_VALID, e.getMessage());
+            } catch (UnsupportedJwtException e) {
+                // an unsecured ("alg": "none") or encrypted token, or a signed one without claims
+                throw new InvalidTokenException(Reason.ALGORITHM, e.getMessage());
             } catch (JwtException | IllegalArgumentException e) {
-                last = e instanceof JwtException jwt ? jwt : new InvalidTokenException(e.getMessage());
+                throw new InvalidTokenException(Reason.MALFORMED, e.getMessage());
             }
         }
-        throw new InvalidTokenException(last == null ? "not verified" : last.getMessage());
+        throw new InvalidTokenException(Reason.NOT_SIGNED, detail);
     }
 
-    /** A token that is missing, malformed, of another algorithm, expired, or not verified. */
+    private void checkClaims(Claims claims) {
+        if (rules.requireExp() && claims.getExpiration() == null) {
+            throw new InvalidTokenException(Reason.NO_EXPIRY, "no exp claim");
+        }
+        if (rules.audience() != null && !audienceOf(claims).contains(rules.audience())) {
+            throw new InvalidTokenException(Reason.AUDIENCE, "aud " + claims.get("aud"));
+        }
+        if (rules.issuer() != null && !rules.issuer().equals(claims.get("iss"))) {
+            throw new InvalidTokenException(Reason.ISSUER, "iss " + claims.get("iss"));
+        }
+    }
+
+    private static Set<String> audienceOf(Claims claims) {
+        try {
+            Set<String> audience = claims.getAudience();
+            return audience == null ? Set.of() : audience;
+        } catch (JwtException | IllegalArgumentException e) {
+            return Set.of();
+        }
+    }
+
+    /** A refused token: the {@link Reason} for the client, the message for the log. */
     public static final class InvalidTokenException extends JwtException {
-        public InvalidTokenException(String message) {
-            super(message);
+
+        private final Reason reason;
+
+        public InvalidTokenException(Reason reason, String detail) {
+            super(reason.message() + ": " + detail);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 }

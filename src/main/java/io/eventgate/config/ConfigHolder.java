@@ -1,17 +1,28 @@
 package io.eventgate.config;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Holds the configuration in force. {@link #reload()} loads a fresh one and swaps it in; a failed
+ * Holds the configuration in force. {@link #reload} loads a fresh one and swaps it in; a failed
  * reload keeps the old configuration and reports the error to the caller.
+ *
+ * <p>Requests read {@link #current()}, a volatile field, and never wait for a reload. Reloads
+ * coalesce: a caller that asks while one is in flight waits for that one and shares its outcome
+ * (its configuration or its failure), so that two admins calling {@code /terminate} at once cause
+ * one load and one fetch of the keys, not two in a row. No lock is held while a configuration
+ * loads; the only shared state is the in-flight reload, swapped atomically.
  */
 public final class ConfigHolder {
 
     public static final String BEAN_NAME = "eventGateConfig";
 
     private final Supplier<EventGateConfig> loader;
+    private final AtomicReference<CompletableFuture<EventGateConfig>> inFlight = new AtomicReference<>();
     private volatile EventGateConfig current;
 
     public ConfigHolder(Supplier<EventGateConfig> loader) {
@@ -24,9 +35,47 @@ public final class ConfigHolder {
     }
 
     /** @throws ConfigException when the new configuration is unusable; the old one stays in force */
-    public synchronized EventGateConfig reload() {
-        EventGateConfig fresh = loader.get();
-        current = fresh;
-        return fresh;
+    public EventGateConfig reload() {
+        return reload(fresh -> { });
+    }
+
+    /**
+     * Loads a fresh configuration and swaps it in, or joins the reload in flight.
+     *
+     * @param swapped what to do once the fresh configuration is in force, before any caller of this
+     *                reload returns; run once per reload, by the caller that started it
+     * @throws ConfigException when the new configuration is unusable; the old one stays in force
+     */
+    public EventGateConfig reload(Consumer<EventGateConfig> swapped) {
+        CompletableFuture<EventGateConfig> mine = new CompletableFuture<>();
+        CompletableFuture<EventGateConfig> running = inFlight.compareAndExchange(null, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            EventGateConfig fresh = loader.get();
+            current = fresh;
+            swapped.accept(fresh);
+            inFlight.set(null);
+            mine.complete(fresh);
+        } catch (RuntimeException | Error e) {
+            inFlight.set(null);
+            mine.completeExceptionally(e);
+        }
+        return await(mine);
+    }
+
+    private static EventGateConfig await(CompletableFuture<EventGateConfig> reload) {
+        try {
+            return reload.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 }

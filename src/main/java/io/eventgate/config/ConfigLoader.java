@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -143,11 +144,7 @@ public final class ConfigLoader {
 
         String apiYaml = readLocal(resolve(confDir, settings.get("api_spec", "api.yaml")));
 
-        TokenVerifier verifier = new TokenVerifier(
-                PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
-                        settings.get("token_public_keys_url").orElse(null)),
-                settings.getLong("token_clock_skew_seconds", 30),
-                (int) settings.getLong("token_cache_size", TokenVerifier.DEFAULT_CACHE_SIZE));
+        TokenVerifier verifier = tokenVerifier(settings);
 
         Set<String> admins = Arrays.stream(settings.get("admin_users", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
@@ -155,6 +152,31 @@ public final class ConfigLoader {
                 .collect(Collectors.toUnmodifiableSet());
 
         return new EventGateConfig(settings, access, topics, verifier, topicKeys, apiYaml, admins, Instant.now());
+    }
+
+    /** The keys, fetched within the {@code token_fetch_*} limits, and the rules a token must meet. */
+    private static TokenVerifier tokenVerifier(Settings settings) {
+        PublicKeyLoader.Limits limits = new PublicKeyLoader.Limits(
+                Duration.ofMillis(settings.getLong("token_fetch_timeout_ms", PublicKeyLoader.DEFAULT_TIMEOUT_MS)),
+                settings.getLong("token_fetch_max_bytes", PublicKeyLoader.DEFAULT_MAX_BYTES),
+                flag(settings, "token_allow_http", false));
+        TokenVerifier.Rules rules = new TokenVerifier.Rules(
+                settings.getLong("token_clock_skew_seconds", 30),
+                (int) settings.getLong("token_cache_size", TokenVerifier.DEFAULT_CACHE_SIZE),
+                flag(settings, "token_require_exp", true),
+                settings.get("token_audience").orElse(null),
+                settings.get("token_issuer").orElse(null));
+        return new TokenVerifier(PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
+                settings.get("token_public_keys_url").orElse(null), limits), rules);
+    }
+
+    /** A security switch: {@code true} or {@code false}, nothing else, so that a typo cannot turn a check off. */
+    private static boolean flag(Settings settings, String key, boolean fallback) {
+        String value = settings.get(key, String.valueOf(fallback)).toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException("setting '" + key + "': '" + value + "' is not true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static Map<String, String> topicKeys(String source, JsonNode root) {

@@ -4,6 +4,7 @@ import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.Responses;
 import io.eventgate.sinks.SinkDirectory;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jsonvalidator.JsonValidatorEndpoint;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import java.util.Locale;
 /**
  * {@code POST /terminate}: reloads access, schemas and keys from their sources. Only subjects on
  * the {@code admin_users} list may call it (403 {@code auth} for the rest). A failed reload keeps
- * the old configuration and answers 500 {@code internal} with the reason.
+ * the old configuration and answers 500 {@code internal} with the reason. Concurrent calls share
+ * one reload ({@link ConfigHolder#reload}), so they cost one fetch of the keys.
  *
  * <p>When a route {@code direct:recycle-instances} exists (the Lambda front door adds one), it is
  * called after a successful reload so that other warm instances reload too.
@@ -40,18 +42,21 @@ public final class ReloadEndpoint {
     }
 
     public void reload(Exchange exchange) {
+        CamelContext context = exchange.getContext();
         try {
-            config.reload();
+            // Calls that arrive while a reload is in flight share it, and this step runs once for it.
+            config.reload(fresh -> {
+                // The validator endpoints keep the schema they were given; let them ask again.
+                context.getEndpoints().stream()
+                        .filter(JsonValidatorEndpoint.class::isInstance)
+                        .map(JsonValidatorEndpoint.class::cast)
+                        .forEach(JsonValidatorEndpoint::clearContentCache);
+                sinks.refresh(context);
+            });
         } catch (ConfigException e) {
             LOG.error("Configuration reload failed; the previous configuration stays in force: {}", e.getMessage());
             throw new GatewayException(500, "internal", "Reload failed, previous configuration kept: " + e.getMessage());
         }
-        // The validator endpoints keep the schema they were given; let them ask again.
-        exchange.getContext().getEndpoints().stream()
-                .filter(JsonValidatorEndpoint.class::isInstance)
-                .map(JsonValidatorEndpoint.class::cast)
-                .forEach(JsonValidatorEndpoint::clearContentCache);
-        sinks.refresh(exchange.getContext());
         LOG.info("Configuration reloaded by {}", exchange.getProperty(Exchanges.SUBJECT));
         Responses.success(exchange, 200, "Configuration reloaded");
     }

@@ -19,6 +19,10 @@ import java.util.TreeMap;
  * (2.0: {@code requestContext.http.method}, {@code rawPath}, {@code headers}, {@code cookies}).
  * {@link #response} builds the proxy response, which has the same shape for both formats.
  *
+ * <p>The query string ({@code queryStringParameters}, {@code multiValueQueryStringParameters},
+ * {@code rawQueryString}) is never read: the gateway takes nothing from it, and above all not a
+ * token, so {@code ?bearer=<jwt>} or {@code ?Authorization=Bearer <jwt>} count for nothing.
+ *
  * @param method  HTTP method, upper case
  * @param path    request path without API Gateway stage or query string
  * @param headers request headers, case-insensitive

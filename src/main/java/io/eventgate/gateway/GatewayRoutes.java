@@ -107,9 +107,9 @@ public final class GatewayRoutes extends RouteBuilder {
         from("direct:terminate").routeId("terminate")
                 .process(jwt)
                 .process(reload::checkAdmin)
-                // Loading the configuration may fetch keys over the network: one reload at a time, on
-                // its own thread, never on the HTTP front door's event loop.
-                .threads(1, 1).maxQueueSize(8).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).threadName("reload")
+                // Loading the configuration may fetch keys over the network: on its own threads, never on
+                // the HTTP front door's event loop. Calls that overlap share one reload (ConfigHolder).
+                .threads(4, 4).maxQueueSize(8).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).threadName("reload")
                 .process(reload::reload)
                 .choice()
                     .when(e -> RoutePresence.hasRouteFrom(e.getContext(), ReloadEndpoint.RECYCLE_ENDPOINT))

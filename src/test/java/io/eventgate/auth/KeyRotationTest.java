@@ -2,18 +2,15 @@ package io.eventgate.auth;
 
 import io.eventgate.dev.DevTokens;
 import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.KeyServer;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 
-import com.sun.net.httpserver.HttpServer;
 import io.jsonwebtoken.Jwts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,26 +22,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class KeyRotationTest {
 
     @Test
-    void anyKeyFromEitherUrlFormVerifies() throws IOException {
+    void anyKeyFromEitherUrlFormVerifies() {
         KeyPair single = DevTokens.newKeyPair();
         KeyPair oldKey = DevTokens.newKeyPair();
         KeyPair newKey = DevTokens.newKeyPair();
-        HttpServer keys = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        serve(keys, "/key", DevTokens.keyDocument(single));
-        serve(keys, "/keys", "{\"keys\": [" + DevTokens.keyDocument(oldKey) + ", " + DevTokens.keyDocument(newKey) + "]}");
-        keys.start();
-        String base = "http://127.0.0.1:" + keys.getAddress().getPort();
-        try (RunningGateway gateway = RunningGateway.start(Map.of(
+        try (KeyServer keys = KeyServer.start()
+                .serve("/key", DevTokens.keyDocument(single))
+                .serve("/keys", "{\"keys\": [" + DevTokens.keyDocument(oldKey) + ", " + DevTokens.keyDocument(newKey) + "]}");
+             RunningGateway gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", SharedKafka.bootstrapServers(),
-                "eventgate.token_public_key_url", base + "/key",
-                "eventgate.token_public_keys_url", base + "/keys"))) {
+                "eventgate.token_public_key_url", keys.url("/key"),
+                "eventgate.token_public_keys_url", keys.url("/keys")))) {
             for (KeyPair key : new KeyPair[] {single, oldKey, newKey}) {
                 assertEquals(202, gateway.post("/topics/public.cps.za.test", sign(key), Events.test(Events.id())).statusCode());
             }
             assertEquals(401, gateway.post("/topics/public.cps.za.test", sign(DevTokens.newKeyPair()),
                     Events.test(Events.id())).statusCode());
-        } finally {
-            keys.stop(0);
         }
     }
 
@@ -52,15 +45,5 @@ class KeyRotationTest {
         return Jwts.builder().subject("TestUser")
                 .expiration(java.util.Date.from(java.time.Instant.now().plus(Duration.ofMinutes(5))))
                 .signWith(key.getPrivate(), Jwts.SIG.RS256).compact();
-    }
-
-    private static void serve(HttpServer server, String path, String body) {
-        server.createContext(path, exchange -> {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
     }
 }

@@ -71,8 +71,27 @@ class TokenCacheTest {
         }
         assertEquals(3, verifier.cached());
 
-        TokenVerifier another = new TokenVerifier(List.of(KEY.getPublic()), 0);
+        TokenVerifier another = new TokenVerifier(List.of(KEY.getPublic()),
+                new TokenVerifier.Rules(0, 3, false, null, null));
         another.verify(token("TestUser", null));
         assertEquals(0, another.cached(), "a new verifier (a reload) starts empty, and no-exp tokens stay out");
+    }
+
+    @Test
+    void onlyATokenThatPassesEveryCheckIsCached() {
+        TokenVerifier verifier = new TokenVerifier(List.of(KEY.getPublic()),
+                new TokenVerifier.Rules(0, 10, true, "eventgate", null));
+        String otherAudience = Jwts.builder().subject("TestUser").audience().single("other")
+                .expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+                .signWith(KEY.getPrivate(), Jwts.SIG.RS256).compact();
+        for (int i = 0; i < 2; i++) {
+            TokenVerifier.InvalidTokenException refused =
+                    assertThrows(TokenVerifier.InvalidTokenException.class, () -> verifier.verify(otherAudience));
+            assertEquals(TokenVerifier.Reason.AUDIENCE, refused.reason());
+        }
+        TokenVerifier.InvalidTokenException noExpiry =
+                assertThrows(TokenVerifier.InvalidTokenException.class, () -> verifier.verify(token("TestUser", null)));
+        assertEquals(TokenVerifier.Reason.NO_EXPIRY, noExpiry.reason());
+        assertEquals(0, verifier.cached());
     }
 }

@@ -1,6 +1,7 @@
 package io.eventgate.auth;
 
 import io.eventgate.dev.DevTokens;
+import io.eventgate.testsupport.Answers;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
@@ -22,8 +23,19 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every kind of bad token gets 401 {@code auth}; the good one gets through. Real RS256 JWTs over HTTP. */
+/**
+ * Every kind of bad token gets 401 {@code auth} with a message that says which case applies, and
+ * nothing about keys; the good one gets through. Real RS256 JWTs over HTTP.
+ */
 class TokenRejectionTest {
+
+    private static final String MISSING = "Token is missing";
+    private static final String MALFORMED = "Token is malformed";
+    private static final String ALGORITHM = "Token algorithm is not accepted";
+    private static final String EXPIRED = "Token has expired";
+    private static final String NOT_YET_VALID = "Token is not yet valid";
+    private static final String NOT_SIGNED = "Token is not signed by a configured key";
+    private static final String NO_EXPIRY = "Token has no expiry";
 
     private static RunningGateway gateway;
 
@@ -42,10 +54,11 @@ class TokenRejectionTest {
         return gateway.post("/topics/public.cps.za.test", token, Events.test(Events.id()));
     }
 
-    private static void assertRefused(HttpResponse<String> response) {
+    private static void assertRefused(HttpResponse<String> response, String message) {
         assertEquals(401, response.statusCode(), response.body());
-        assertTrue(response.body().contains("\"type\":\"auth\""), response.body());
         assertTrue(response.body().startsWith("{\"success\":false,\"statusCode\":401,"), response.body());
+        assertEquals("auth", Answers.json(response.body()).path("errors").path(0).path("type").asText(), response.body());
+        assertEquals(message, Answers.json(response.body()).path("errors").path(0).path("message").asText(), response.body());
     }
 
     private static KeyPair signingKey() {
@@ -59,7 +72,7 @@ class TokenRejectionTest {
 
     @Test
     void missingTokenIs401() {
-        assertRefused(publishWith(null));
+        assertRefused(publishWith(null), MISSING);
     }
 
     @Test
@@ -67,20 +80,20 @@ class TokenRejectionTest {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/topics/public.cps.za.test"))
                 .header("Authorization", "Basic " + gateway.token("TestUser"))
                 .POST(HttpRequest.BodyPublishers.ofString(Events.test(Events.id()))).build());
-        assertRefused(response);
+        assertRefused(response, MISSING);
     }
 
     @Test
     void garbageIs401() {
-        assertRefused(publishWith("not-a-jwt"));
-        assertRefused(publishWith("a.b.c"));
+        assertRefused(publishWith("not-a-jwt"), MALFORMED);
+        assertRefused(publishWith("a.b.c"), MALFORMED);
     }
 
     @Test
     void unsignedAlgNoneIs401() {
         String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
         String payload = b64("{\"sub\":\"TestUser\",\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}");
-        assertRefused(publishWith(header + "." + payload + "."));
+        assertRefused(publishWith(header + "." + payload + "."), ALGORITHM);
     }
 
     @Test
@@ -90,7 +103,7 @@ class TokenRejectionTest {
                 .expiration(Date.from(Instant.now().plusSeconds(600)))
                 .signWith(new SecretKeySpec(publicKeyBytes, "HmacSHA256"), Jwts.SIG.HS256)
                 .compact();
-        assertRefused(publishWith(forged));
+        assertRefused(publishWith(forged), ALGORITHM);
     }
 
     @Test
@@ -99,7 +112,7 @@ class TokenRejectionTest {
                 .expiration(Date.from(Instant.now().plusSeconds(600)))
                 .signWith(signingKey().getPrivate(), Jwts.SIG.RS384)
                 .compact();
-        assertRefused(publishWith(rs384));
+        assertRefused(publishWith(rs384), ALGORITHM);
     }
 
     @Test
@@ -108,7 +121,7 @@ class TokenRejectionTest {
                 .expiration(Date.from(Instant.now().minusSeconds(60)))
                 .signWith(signingKey().getPrivate(), Jwts.SIG.RS256)
                 .compact();
-        assertRefused(publishWith(expired));
+        assertRefused(publishWith(expired), EXPIRED);
     }
 
     @Test
@@ -118,7 +131,7 @@ class TokenRejectionTest {
                 .expiration(Date.from(Instant.now().plusSeconds(600)))
                 .signWith(signingKey().getPrivate(), Jwts.SIG.RS256)
                 .compact();
-        assertRefused(publishWith(future));
+        assertRefused(publishWith(future), NOT_YET_VALID);
     }
 
     @Test
@@ -133,14 +146,28 @@ class TokenRejectionTest {
     @Test
     void tokenSignedByAnotherKeyIs401() {
         String wrongKey = DevTokens.create().token("TestUser", java.time.Duration.ofMinutes(5));
-        assertRefused(publishWith(wrongKey));
+        assertRefused(publishWith(wrongKey), NOT_SIGNED);
+    }
+
+    @Test
+    void anExpiredTokenFromAnotherKeyIsNotToldItHasExpired() {
+        String forged = Jwts.builder().subject("TestUser")
+                .expiration(Date.from(Instant.now().minusSeconds(60)))
+                .signWith(DevTokens.newKeyPair().getPrivate(), Jwts.SIG.RS256)
+                .compact();
+        assertRefused(publishWith(forged), NOT_SIGNED);
+    }
+
+    @Test
+    void tokenWithoutExpiryIs401() {
+        assertRefused(publishWith(gateway.tokens().claims("TestUser").compact()), NO_EXPIRY);
     }
 
     @Test
     void tamperedPayloadIs401() {
         String[] parts = gateway.token("TestUser").split("\\.");
         String tampered = parts[0] + "." + b64("{\"sub\":\"FooUser\"}") + "." + parts[2];
-        assertRefused(publishWith(tampered));
+        assertRefused(publishWith(tampered), NOT_SIGNED);
     }
 
     private static String b64(String json) {

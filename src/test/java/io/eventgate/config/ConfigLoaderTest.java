@@ -113,6 +113,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void plainHttpKeyUrlOfAnotherHost() {
+        overrides.setProperty("eventgate.token_public_keys_url", "http://login.example.com/token/public-keys");
+        assertEquals("token_public_keys_url (http://login.example.com/token/public-keys): plain http is accepted only"
+                + " from a loopback host (127.0.0.0/8, ::1, localhost); use https, or set token_allow_http=true", failure());
+    }
+
+    @Test
+    void tokenSettingsOutOfRange() {
+        overrides.setProperty("eventgate.token_require_exp", "ture");
+        assertEquals("setting 'token_require_exp': 'ture' is not true or false", failure());
+        overrides.setProperty("eventgate.token_require_exp", "false");
+        overrides.setProperty("eventgate.token_fetch_timeout_ms", "0");
+        assertEquals("setting 'token_fetch_timeout_ms': must be greater than 0", failure());
+        overrides.setProperty("eventgate.token_fetch_timeout_ms", "5000");
+        overrides.setProperty("eventgate.token_fetch_max_bytes", "-1");
+        assertEquals("setting 'token_fetch_max_bytes': must be greater than 0", failure());
+    }
+
+    @Test
     void environmentOverridesConfigJson() {
         EventGateConfig config = load(Map.of("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", "broker:9093",
                 "EVENTGATE_MAX_BODY_BYTES", "10"));

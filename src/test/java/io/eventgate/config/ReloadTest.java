@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import static io.eventgate.testsupport.Answers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** POST /terminate: admins only; reloads access and schemas; a failed reload keeps the old configuration. */
 class ReloadTest {
@@ -40,8 +41,24 @@ class ReloadTest {
 
     @Test
     void onlyAdminsMayReload() {
-        assertError(gateway.post("/terminate", null, ""), 401, "auth", "token");
+        assertError(gateway.post("/terminate", null, ""), 401, "auth", "Token is missing");
         assertError(gateway.post("/terminate", gateway.token("TestUser"), ""), 403, "auth", "reload");
+    }
+
+    @Test
+    void anAdminTokenWithoutExpiryCannotReload() {
+        EventGateConfig before = gateway.app().config().current();
+
+        assertError(gateway.post("/terminate", gateway.tokens().claims("EventGateAdmin").compact(), ""),
+                401, "auth", "Token has no expiry");
+        assertSame(before, gateway.app().config().current(), "no reload took place");
+    }
+
+    @Test
+    void anAdminTokenInTheQueryStringDoesNotCount() {
+        String admin = gateway.token("EventGateAdmin");
+        assertError(gateway.post("/terminate?bearer=" + admin, null, ""), 401, "auth", "Token is missing");
+        assertError(gateway.post("/terminate?Authorization=Bearer%20" + admin, null, ""), 401, "auth", "Token is missing");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.eventgate.dev;
 
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.Jwts;
 
 import java.io.IOException;
@@ -77,12 +78,17 @@ public final class DevTokens {
 
     /** A valid RS256 token for {@code subject}, good for the given time. */
     public String token(String subject, Duration validFor) {
-        Instant now = Instant.now();
+        return claims(subject).expiration(Date.from(Instant.now().plus(validFor))).compact();
+    }
+
+    /**
+     * A token for {@code subject}, issued now and signed RS256 with this key, to be completed by the
+     * caller: no {@code exp} yet (add one, or test a token without), no {@code aud} or {@code iss}.
+     */
+    public JwtBuilder claims(String subject) {
         return Jwts.builder()
                 .subject(subject)
-                .issuedAt(Date.from(now))
-                .expiration(Date.from(now.plus(validFor)))
-                .signWith(keyPair.getPrivate(), Jwts.SIG.RS256)
-                .compact();
+                .issuedAt(new Date())
+                .signWith(keyPair.getPrivate(), Jwts.SIG.RS256);
     }
 }

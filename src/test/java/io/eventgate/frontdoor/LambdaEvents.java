@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -104,6 +106,25 @@ final class LambdaEvents {
         if (event.get("multiValueHeaders") != null) {
             map(event, "multiValueHeaders").remove(name);
         }
+    }
+
+    /**
+     * Adds a query string parameter as API Gateway would: for 1.0 in {@code queryStringParameters} and
+     * {@code multiValueQueryStringParameters}, for 2.0 in {@code queryStringParameters} and
+     * {@code rawQueryString} (URL-encoded).
+     */
+    static Map<String, Object> withQuery(Map<String, Object> event, String name, String value) {
+        event.computeIfAbsent("queryStringParameters", k -> new LinkedHashMap<>());
+        map(event, "queryStringParameters").put(name, value);
+        if ("2.0".equals(event.get("version"))) {
+            String raw = (String) event.getOrDefault("rawQueryString", "");
+            event.put("rawQueryString", (raw.isEmpty() ? "" : raw + "&") + name + "="
+                    + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+        } else {
+            event.computeIfAbsent("multiValueQueryStringParameters", k -> new LinkedHashMap<>());
+            map(event, "multiValueQueryStringParameters").put(name, new ArrayList<>(List.of(value)));
+        }
+        return event;
     }
 
     @SuppressWarnings("unchecked")

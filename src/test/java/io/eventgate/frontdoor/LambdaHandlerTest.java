@@ -26,6 +26,7 @@ import static io.eventgate.frontdoor.LambdaEvents.v1;
 import static io.eventgate.frontdoor.LambdaEvents.v1Publish;
 import static io.eventgate.frontdoor.LambdaEvents.v2;
 import static io.eventgate.frontdoor.LambdaEvents.v2Publish;
+import static io.eventgate.frontdoor.LambdaEvents.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,6 +106,11 @@ class LambdaHandlerTest {
         assertFalse(body.path("success").asBoolean(true));
         assertEquals(status, body.path("statusCode").asInt());
         assertEquals(type, body.path("errors").path(0).path("type").asText(), body::toString);
+    }
+
+    private static void assertError(Map<String, Object> response, int status, String type, String message) throws Exception {
+        assertError(response, status, type);
+        assertEquals(message, json(response).path("errors").path(0).path("message").asText());
     }
 
     private static ConsumerRecord<String, String> record(String eventId) {
@@ -230,8 +236,19 @@ class LambdaHandlerTest {
 
     @Test
     void publishWithoutTokenIs401() throws Exception {
-        assertError(invoke(v1Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth");
-        assertError(invoke(v2Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth");
+        assertError(invoke(v1Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth", "Token is missing");
+        assertError(invoke(v2Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth", "Token is missing");
+    }
+
+    @Test
+    void aTokenInTheQueryStringDoesNotCountOnAPublish() throws Exception {
+        String token = token("TestUser");
+        for (Map<String, Object> event : java.util.List.of(
+                v1Publish(TOPIC, null, Events.test(Events.id())), v2Publish(TOPIC, null, Events.test(Events.id())))) {
+            withQuery(event, "bearer", token);
+            withQuery(event, "Authorization", "Bearer " + token);
+            assertError(invoke(event), 401, "auth", "Token is missing");
+        }
     }
 
     @Test
@@ -298,6 +315,18 @@ class LambdaHandlerTest {
         assertError(invoke(event), 403, "auth");
         assertError(invoke(v1("POST", "/terminate")), 401, "auth");
         assertEquals(before, lambdaApi.updates().size());
+    }
+
+    @Test
+    void anAdminTokenInTheQueryStringDoesNotCountOnTerminate() throws Exception {
+        int before = lambdaApi.updates().size();
+        String admin = token("EventGateAdmin");
+        for (Map<String, Object> event : java.util.List.of(v1("POST", "/terminate"), v2("POST", "/terminate"))) {
+            withQuery(event, "bearer", admin);
+            withQuery(event, "Authorization", "Bearer " + admin);
+            assertError(invoke(event), 401, "auth", "Token is missing");
+        }
+        assertEquals(before, lambdaApi.updates().size(), "nothing reloaded or recycled");
     }
 
     @Test

@@ -52,7 +52,7 @@ class BrokerDownTest {
 
     @Test
     void refusalsStillWorkWithoutTheBroker() {
-        assertError(gateway.post("/topics/public.cps.za.test", null, "{}"), 401, "auth", "token");
+        assertError(gateway.post("/topics/public.cps.za.test", null, "{}"), 401, "auth", "Token is missing");
     }
 
     @Test

@@ -151,7 +151,7 @@ class PublishEndToEndTest {
     void tokenIsCheckedBeforeTopic() {
         HttpResponse<String> response = gateway.post("/topics/public.cps.za.nope", null, "{}");
 
-        assertError(response, 401, "auth", "token");
+        assertError(response, 401, "auth", "Token is missing");
     }
 
     @Test
@@ -259,7 +259,7 @@ class PublishEndToEndTest {
         HttpResponse<String> response = gateway.post("/topics/public.cps.za.test", null,
                 "{\"a\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}");
 
-        assertError(response, 401, "auth", "token");
+        assertError(response, 401, "auth", "Token is missing");
     }
 
     private static ConsumerRecord<String, String> landed(String topic, String eventId) {
