@@ -35,34 +35,6 @@ public final class KafkaHealthCheck implements AutoCloseable {
         }
     }
 
-    /**
-     * A failed check as /health shows it: a plain reason, with no host, port or class name (the
-     * detail goes to the log at DEBUG).
-     */
-    public static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause != null) {
-            if (cause instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
-                return "TLS handshake with the Kafka cluster failed (certificate not trusted or refused)";
-            }
-            if (cause instanceof org.apache.kafka.common.errors.AuthenticationException) {
-                return "authentication with the Kafka cluster failed";
-            }
-            if (cause instanceof org.apache.kafka.common.errors.AuthorizationException) {
-                return "not authorized by the Kafka cluster";
-            }
-            if (cause instanceof java.util.concurrent.TimeoutException
-                    || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return "no answer from the Kafka cluster within " + TIMEOUT_MS + " ms";
-            }
-            if (cause instanceof IllegalStateException && "no brokers available".equals(cause.getMessage())) {
-                return "no brokers available";
-            }
-            cause = cause.getCause() == cause ? null : cause.getCause();
-        }
-        return "the Kafka cluster is unavailable";
-    }
-
     private synchronized Admin admin() {
         if (admin == null) {
             Map<String, Object> props = new HashMap<>();

@@ -41,13 +41,26 @@ class PostgresCredentialsTest {
     }
 
     @Test
-    void errorMessagesNameTheDriversReason() {
-        SQLException driver = new SQLException("Connection to db:5432 refused.\n  Detail: more");
+    void errorMessagesArePlainSentencesWithoutHostsOrDriverText() {
+        SQLException driver = new SQLException("Connection to db:5432 refused.\n  Detail: more", "08001");
         Exception wrapped = new org.springframework.jdbc.CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
                 new SQLTransientConnectionException("postgres - Connection is not available", driver));
-        assertEquals("Connection to db:5432 refused.", PostgresErrors.describe(wrapped));
-        assertEquals("no secret", PostgresErrors.describe(
-                new org.apache.camel.RuntimeCamelException(new IllegalStateException("no secret"))));
-        assertTrue(PostgresErrors.describe(new IllegalStateException()).contains("IllegalStateException"));
+        assertEquals("cannot connect to the database", PostgresErrors.describe(wrapped));
+        assertEquals("the database refused the credentials",
+                PostgresErrors.describe(new SQLException("password authentication failed for user \"u\"", "28P01")));
+        assertEquals("the database refused a value of the event (SQLSTATE 22003)",
+                PostgresErrors.describe(new SQLException("value \"99999\" is out of range for type integer", "22003")));
+        IllegalStateException ours = fromEventGate("no secret");
+        assertEquals("no secret", PostgresErrors.describe(new org.apache.camel.RuntimeCamelException(ours)));
+        IllegalStateException foreign = new IllegalStateException("x at 10.0.0.1");
+        foreign.setStackTrace(new StackTraceElement[] {new StackTraceElement("org.example.Pool", "get", null, 1)});
+        assertEquals("the Postgres sink failed unexpectedly", PostgresErrors.describe(foreign));
+    }
+
+    private static IllegalStateException fromEventGate(String message) {
+        IllegalStateException e = new IllegalStateException(message);
+        e.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("io.eventgate.sinks.postgres.PostgresCredentials", "fromSecret", null, 1)});
+        return e;
     }
 }
