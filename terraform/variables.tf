@@ -331,3 +331,79 @@ variable "egress_allow_all_ipv4" {
   nullable    = false
   default     = false
 }
+
+# ---------------------------------------------------------------------------
+# API Gateway stage: throttling and access logging
+# ---------------------------------------------------------------------------
+
+variable "throttling_burst_limit" {
+  description = "Stage-wide burst limit (requests) on every method of the stage; -1 = no stage limit (the account limit only)."
+  type        = number
+  nullable    = false
+  default     = 200
+
+  validation {
+    condition     = var.throttling_burst_limit >= -1 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be an integer >= 0, or -1 for no limit."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Stage-wide steady-state rate limit (requests per second) on every method of the stage; -1 = no stage limit (the account limit only)."
+  type        = number
+  nullable    = false
+  default     = 100
+
+  validation {
+    condition     = var.throttling_rate_limit >= 0 || var.throttling_rate_limit == -1
+    error_message = "throttling_rate_limit must be >= 0, or -1 for no limit."
+  }
+}
+
+variable "api_access_log_enabled" {
+  description = "Write API Gateway access logs (one JSON line per request) to a CloudWatch log group created here. Needs the account-level CloudWatch role, see manage_api_gateway_account."
+  type        = bool
+  nullable    = false
+  default     = true
+}
+
+variable "api_access_log_retention_days" {
+  description = "Retention of the access log group, in days (a value CloudWatch Logs accepts; 0 = never expire)."
+  type        = number
+  nullable    = false
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.api_access_log_retention_days)
+    error_message = "api_access_log_retention_days must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "api_access_log_format" {
+  description = "Access log format ($context variables). null (default) = a JSON line with requestId, ip, caller, user, vpceId, requestTime, httpMethod, resourcePath, status, protocol, responseLength, responseLatency, integrationStatus, integrationError, errorMessage."
+  type        = string
+  default     = null
+}
+
+variable "api_access_log_kms_key_id" {
+  description = "Optional KMS key ARN to encrypt the access log group (its key policy must allow the CloudWatch Logs service). null = CloudWatch Logs default encryption."
+  type        = string
+  default     = null
+}
+
+variable "manage_api_gateway_account" {
+  description = <<-EOT
+    Set the API Gateway account setting "CloudWatch log role ARN" (aws_api_gateway_account), which
+    access logging needs. It is one setting per account and region, shared by every API there:
+    enable it in one stack only, and only if nothing else manages it. Default false.
+  EOT
+  type        = bool
+  nullable    = false
+  default     = false
+}
+
+variable "api_gateway_cloudwatch_role_arn" {
+  description = "Role used when manage_api_gateway_account = true. null = create one (<resource_prefix>event-gate-apigw-cloudwatch) with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs."
+  type        = string
+  default     = null
+}
