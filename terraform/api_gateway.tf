@@ -178,8 +178,112 @@ resource "aws_api_gateway_deployment" "eventgate" {
   ]
 }
 
+# ---------------------------------------------------------------------------
+# Stage, throttling, access logging
+# ---------------------------------------------------------------------------
+
+locals {
+  # One JSON line per request. integrationError is the Lambda invocation error
+  # (not an error answer of the function); errorMessage is API Gateway's own
+  # (throttled, missing route, ...). Values are logged as strings, "-" when empty.
+  api_access_log_default_format = jsonencode({
+    requestId         = "$context.requestId"
+    ip                = "$context.identity.sourceIp"
+    caller            = "$context.identity.caller"
+    user              = "$context.identity.user"
+    vpceId            = "$context.identity.vpceId"
+    requestTime       = "$context.requestTime"
+    httpMethod        = "$context.httpMethod"
+    resourcePath      = "$context.resourcePath"
+    status            = "$context.status"
+    protocol          = "$context.protocol"
+    responseLength    = "$context.responseLength"
+    responseLatency   = "$context.responseLatency"
+    integrationStatus = "$context.integration.status"
+    integrationError  = "$context.integrationErrorMessage"
+    errorMessage      = "$context.error.message"
+  })
+}
+
+resource "aws_cloudwatch_log_group" "api_access" {
+  count = var.api_access_log_enabled ? 1 : 0
+
+  name              = "/aws/apigateway/${var.resource_prefix}event-gate-api/${var.api_stage_name}/access"
+  retention_in_days = var.api_access_log_retention_days
+  kms_key_id        = var.api_access_log_kms_key_id
+}
+
 resource "aws_api_gateway_stage" "eventgate" {
   rest_api_id   = aws_api_gateway_rest_api.eventgate.id
   deployment_id = aws_api_gateway_deployment.eventgate.id
   stage_name    = var.api_stage_name
+
+  dynamic "access_log_settings" {
+    for_each = var.api_access_log_enabled ? [1] : []
+    content {
+      destination_arn = aws_cloudwatch_log_group.api_access[0].arn
+      format          = coalesce(var.api_access_log_format, local.api_access_log_default_format)
+    }
+  }
+
+  # API Gateway refuses access logging while the account has no CloudWatch
+  # role; when this stack sets it, set it first.
+  depends_on = [aws_api_gateway_account.eventgate]
+}
+
+# Stage-wide throttling on every method ("*/*"), all clients together; requests
+# beyond it get 429 without invoking the function.
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.eventgate.id
+  stage_name  = aws_api_gateway_stage.eventgate.stage_name
+  method_path = "*/*"
+
+  settings {
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Account-wide (per region) CloudWatch role of API Gateway, opt-in
+# ---------------------------------------------------------------------------
+
+data "aws_partition" "current" {}
+
+locals {
+  create_api_gateway_cloudwatch_role = var.manage_api_gateway_account && var.api_gateway_cloudwatch_role_arn == null
+}
+
+resource "aws_iam_role" "api_gateway_cloudwatch" {
+  count = local.create_api_gateway_cloudwatch_role ? 1 : 0
+
+  name        = "${var.resource_prefix}event-gate-apigw-cloudwatch"
+  description = "Lets API Gateway write CloudWatch logs in this account and region (aws_api_gateway_account)"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { Service = "apigateway.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+      }
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "api_gateway_cloudwatch" {
+  count = local.create_api_gateway_cloudwatch_role ? 1 : 0
+
+  role       = aws_iam_role.api_gateway_cloudwatch[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "eventgate" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  cloudwatch_role_arn = local.create_api_gateway_cloudwatch_role ? aws_iam_role.api_gateway_cloudwatch[0].arn : var.api_gateway_cloudwatch_role_arn
+
+  # The role must carry its policy before API Gateway checks it.
+  depends_on = [aws_iam_role_policy_attachment.api_gateway_cloudwatch]
 }

@@ -1,23 +1,4 @@
 # ---------------------------------------------------------------------------
-# Networking
-# ---------------------------------------------------------------------------
-
-resource "aws_security_group" "eventgate" {
-  name        = "${var.resource_prefix}event-gate-sg"
-  description = "SG for EventGate Lambda"
-  vpc_id      = var.vpc_id
-}
-
-# The function only initiates connections (Kafka, EventBridge, Postgres,
-# Secrets Manager, S3, token provider); no ingress is needed.
-resource "aws_vpc_security_group_egress_rule" "eventgate_all_ipv4" {
-  security_group_id = aws_security_group.eventgate.id
-  description       = "Allow all outbound IPv4 traffic"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "-1"
-}
-
-# ---------------------------------------------------------------------------
 # Function
 # ---------------------------------------------------------------------------
 
