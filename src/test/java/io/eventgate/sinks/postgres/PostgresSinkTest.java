@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.dev.EmbeddedKafka;
 import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.ExampleConf;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -35,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -98,22 +98,10 @@ class PostgresSinkTest {
 
     /** The example conf/ plus a topic that has no Postgres table, writable by TestUser. */
     private static Path confWithUnmappedTopic() throws IOException {
-        Path dir = Files.createTempDirectory("eventgate-conf");
-        try (Stream<Path> files = Files.walk(Path.of("conf"))) {
-            for (Path source : files.toList()) {
-                Path target = dir.resolve(Path.of("conf").relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        Path dir = ExampleConf.copy();
         Files.writeString(dir.resolve("topic_schemas/unmapped.json"),
                 "{\"type\": \"object\", \"properties\": {\"event_id\": {\"type\": \"string\"}}, \"required\": [\"event_id\"]}");
-        JsonNode access = JSON.readTree(dir.resolve("access.json").toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) access).putArray("public.cps.za.unmapped").add("TestUser");
-        Files.writeString(dir.resolve("access.json"), JSON.writeValueAsString(access));
+        ExampleConf.editAccess(dir, access -> access.putArray("public.cps.za.unmapped").add("TestUser"));
         return dir;
     }
 
