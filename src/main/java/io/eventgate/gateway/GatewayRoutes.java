@@ -164,7 +164,7 @@ public final class GatewayRoutes extends RouteBuilder {
     private static void refuse(Exchange exchange) {
         GatewayException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayException.class);
         exchange.getMessage().removeHeaders("*");
-        Responses.error(exchange, refusal.status(), refusal.type(), refusal.getMessage());
+        Responses.errors(exchange, refusal.status(), refusal.errors());
     }
 
     private static void internalError(Exchange exchange) {

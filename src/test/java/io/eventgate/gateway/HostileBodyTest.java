@@ -1,0 +1,148 @@
+package io.eventgate.gateway;
+
+import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.KafkaRecords;
+import io.eventgate.testsupport.RunningGateway;
+import io.eventgate.testsupport.SharedKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.eventgate.testsupport.Answers.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Bodies made to slip past the checks (issue 9): each is refused before any sink sees it, and the
+ * next valid event is accepted. Real HTTP, the Kafka sink only.
+ */
+class HostileBodyTest {
+
+    private static final String RUNS = "public.cps.za.runs";
+    private static final String TEST = "public.cps.za.test";
+
+    private static String bootstrap;
+    private static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        bootstrap = SharedKafka.bootstrapServers();
+        gateway = RunningGateway.start(Map.of("eventgate.kafka_bootstrap_server", bootstrap));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    static Stream<Arguments> invalidUtf8() {
+        return Stream.of(
+                Arguments.of("an overlong '-' (C0 AD), which a lenient decoder reads as restricted-app",
+                        new int[] {0xC0, 0xAD}, "byte C0 at offset"),
+                Arguments.of("an encoded surrogate (ED A0 80)", new int[] {0xED, 0xA0, 0x80}, "bytes ED A0 80 at offset"),
+                Arguments.of("a truncated sequence (E2 82, then the closing quote)", new int[] {0xE2, 0x82}, "bytes E2 82 at offset"),
+                Arguments.of("a byte UTF-8 never uses (FF)", new int[] {0xFF}, "byte FF at offset"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidUtf8")
+    void invalidUtf8Is400AndReachesNoSink(String name, int[] bytes, String reported) {
+        String id = Events.id();
+        byte[] body = withBytes(Events.runs(id, "restricted@app", "dev", "avms"), bytes);
+
+        assertError(gateway.post("/topics/" + RUNS, gateway.token("RestrictedTestUser"), body), 400, "validation", reported);
+        assertNextIsAcceptedAndRefusedIsAbsent(RUNS, "RestrictedTestUser", id);
+    }
+
+    @Test
+    void byteOrderMarkIs400AndReachesNoSink() {
+        String id = Events.id();
+        byte[] event = Events.test(id).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        body.writeBytes(event);
+
+        assertError(gateway.post("/topics/" + TEST, gateway.token("TestUser"), body.toByteArray()), 400, "validation", "byte-order mark");
+        assertNextIsAcceptedAndRefusedIsAbsent(TEST, "TestUser", id);
+    }
+
+    @Test
+    void theBytesThatLandAreTheBytesThatCame() {
+        String id = Events.id();
+        // Two- to four-byte UTF-8, escapes (a surrogate pair among them), a mid-text U+FEFF and U+2028.
+        String body = Events.test(id).replace("\"hello\"",
+                "\"Zürich, ½ € 😀 \\ud83d\\ude00 \\u00e9 \uFEFF \u2028 \\\"quoted\\\"\"");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = gateway.post("/topics/" + TEST, gateway.token("TestUser"), bytes);
+
+        assertEquals(202, response.statusCode(), response.body());
+        ConsumerRecord<String, String> record = KafkaRecords.find(bootstrap, TEST, r -> r.value().contains(id), Duration.ofSeconds(10))
+                .orElseThrow();
+        assertEquals(body, record.value());
+    }
+
+    @Test
+    void unpairedSurrogateEscapeIs400NamingTheField() {
+        String id = Events.id();
+        String lone = Events.test(id).replace("\"DEMO\"", "\"DE\\ud800MO\"");
+        assertError(gateway.post("/topics/" + TEST, gateway.token("TestUser"), lone), 400, "validation",
+                "/tenant_id: the string holds an unpaired UTF-16 surrogate (\\ud800");
+        String loneLow = Events.test(id).replace("\"note\"", "\"no\\udc00te\"");
+        assertError(gateway.post("/topics/" + TEST, gateway.token("TestUser"), loneLow), 400, "validation",
+                "the key holds an unpaired UTF-16 surrogate (\\udc00");
+
+        assertNextIsAcceptedAndRefusedIsAbsent(TEST, "TestUser", id);
+    }
+
+    @Test
+    void duplicateKeyIs400AndReachesNoSink() {
+        // Only the last tenant_id would meet the constraint; a sink would get both.
+        String id = Events.id();
+        String body = Events.runs(id, "restricted-app", "dev", "avms").replaceFirst("\\{", "{\"tenant_id\": \"OTHER\", ");
+
+        assertError(gateway.post("/topics/" + RUNS, gateway.token("RestrictedTestUser"), body), 400, "validation",
+                "/tenant_id: the key appears more than once");
+        assertNextIsAcceptedAndRefusedIsAbsent(RUNS, "RestrictedTestUser", id);
+    }
+
+    @Test
+    void nestedDuplicateKeyNamesItsLocation() {
+        String body = Events.runs(Events.id(), "app", "dev", "t").replace("\"status\": \"succeeded\"",
+                "\"status\": \"succeeded\", \"status\": \"failed\"");
+
+        assertError(gateway.post("/topics/" + RUNS, gateway.token("FooBarUser"), body), 400, "validation",
+                "/jobs/0/status: the key appears more than once");
+    }
+
+    /** A valid event posted right after a refusal is accepted, and in Kafka nothing of the refused one is before it. */
+    private static void assertNextIsAcceptedAndRefusedIsAbsent(String topic, String user, String refusedId) {
+        String next = Events.id();
+        String event = TEST.equals(topic) ? Events.test(next) : Events.runs(next, "restricted-app", "dev", "avms");
+        HttpResponse<String> response = gateway.post("/topics/" + topic, gateway.token(user), event);
+        assertEquals(202, response.statusCode(), response.body());
+        KafkaRecords.assertAbsentBefore(bootstrap, topic, refusedId, next);
+    }
+
+    /** The JSON text in UTF-8, with these raw bytes where it has '@'. */
+    private static byte[] withBytes(String json, int[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int at = json.indexOf('@');
+        out.writeBytes(json.substring(0, at).getBytes(StandardCharsets.UTF_8));
+        for (int b : bytes) {
+            out.write(b);
+        }
+        out.writeBytes(json.substring(at + 1).getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+}
