@@ -1,6 +1,8 @@
 package io.eventgate.gateway;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.ExampleConf;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
@@ -15,21 +17,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static io.eventgate.testsupport.Answers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bodies made to slip past the checks (issue 9): each is refused before any sink sees it, and the
- * next valid event is accepted. Real HTTP, the Kafka sink only.
+ * next valid event is accepted. Real HTTP, the Kafka sink only, and a user whose field constraint is
+ * a pattern that backtracks badly in java.util.regex.
  */
 class HostileBodyTest {
 
     private static final String RUNS = "public.cps.za.runs";
     private static final String TEST = "public.cps.za.test";
+    private static final int MIB = 1024 * 1024;
 
     private static String bootstrap;
     private static RunningGateway gateway;
@@ -37,7 +43,14 @@ class HostileBodyTest {
     @BeforeAll
     static void start() {
         bootstrap = SharedKafka.bootstrapServers();
-        gateway = RunningGateway.start(Map.of("eventgate.kafka_bootstrap_server", bootstrap));
+        Path conf = ExampleConf.copy();
+        ExampleConf.editAccess(conf, access -> ((ObjectNode) access.get(RUNS))
+                .putObject("PatternUser").putArray("source_app").add(".*-.*-app"));
+        // Room for a constrained value of 1 MiB in a body.
+        gateway = RunningGateway.start(Map.of(
+                "eventgate.conf-dir", conf.toString(),
+                "eventgate.kafka_bootstrap_server", bootstrap,
+                "eventgate.max_body_bytes", String.valueOf(2 * MIB)));
     }
 
     @AfterAll
@@ -123,6 +136,25 @@ class HostileBodyTest {
 
         assertError(gateway.post("/topics/" + RUNS, gateway.token("FooBarUser"), body), 400, "validation",
                 "/jobs/0/status: the key appears more than once");
+    }
+
+    @Test
+    void fieldConstraintPatternsTakeLinearTime() {
+        String token = gateway.token("PatternUser");
+        assertEquals(202, gateway.post("/topics/" + RUNS, token, Events.runs(Events.id(), "one-two-app", "dev", "t")).statusCode());
+        assertError(gateway.post("/topics/" + RUNS, token, Events.runs(Events.id(), "one-two", "dev", "t")),
+                403, "permission", "source_app");
+
+        // java.util.regex backtracks on these for seconds (40,000 characters: 9.5 s); RE2/J reads each once.
+        for (int length : new int[] {40_000, MIB}) {
+            String value = "-".repeat(length);
+            long start = System.nanoTime();
+            HttpResponse<String> response = gateway.post("/topics/" + RUNS, token, Events.runs(Events.id(), value, "dev", "t"));
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertError(response, 403, "permission", "source_app");
+            assertTrue(elapsedMs < 1000, length + " characters took " + elapsedMs + " ms");
+        }
     }
 
     /** A valid event posted right after a refusal is accepted, and in Kafka nothing of the refused one is before it. */
