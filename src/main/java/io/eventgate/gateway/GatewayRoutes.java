@@ -5,6 +5,7 @@ import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.sinks.SinkDirectory;
+import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
 import io.eventgate.sinks.SinkOutcomes;
 import io.eventgate.topics.EventReader;
@@ -87,6 +88,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
                         + TopicSchemaLoader.BEAN_NAME)
                 .process(events::findKey)
+                .process(new SinkLimits(config, sinks))
                 .process(this::prepareFanOut)
                 .recipientList(new ExpressionAdapter() {
                     @Override

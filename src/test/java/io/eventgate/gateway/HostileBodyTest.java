@@ -139,6 +139,17 @@ class HostileBodyTest {
     }
 
     @Test
+    void nulInAStringIsForwardedWhileNoPostgresSinkIsActive() {
+        // A sink's limits apply only while that sink is active: Kafka stores any JSON text.
+        String id = Events.id();
+        String body = Events.test(id).replace("\"tests\"", "\"te\\u0000sts\"");
+
+        assertEquals(202, gateway.post("/topics/" + TEST, gateway.token("TestUser"), body).statusCode());
+        assertEquals(body, KafkaRecords.find(bootstrap, TEST, r -> r.value().contains(id), Duration.ofSeconds(10))
+                .orElseThrow().value());
+    }
+
+    @Test
     void fieldConstraintPatternsTakeLinearTime() {
         String token = gateway.token("PatternUser");
         assertEquals(202, gateway.post("/topics/" + RUNS, token, Events.runs(Events.id(), "one-two-app", "dev", "t")).statusCode());
