@@ -3,6 +3,7 @@ package io.eventgate.sinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.gateway.Exchanges;
+import io.eventgate.gateway.GatewayException;
 import io.eventgate.sinks.postgres.PostgresColumns;
 import io.eventgate.topics.EventReader;
 import io.eventgate.topics.EventTree;
@@ -18,10 +19,19 @@ import java.util.List;
  * that sink is active (configured and enabled).
  * <ul>
  *   <li>{@code postgres}: the fields and types of {@code postgres/columns.properties}
- *       ({@link PostgresColumns}): 400 {@code validation}, one error per field, named by its JSON pointer.</li>
+ *       ({@link PostgresColumns}): 400 {@code validation}, one error per field, named by its JSON pointer;</li>
+ *   <li>{@code kafka}: the record (the body, its key and the record's overhead) within the producer's
+ *       {@code sinks.kafka.max_request_size}: else 413. With the defaults a body within
+ *       {@code max_body_bytes} always fits; this guards a larger {@code max_body_bytes} set alone.</li>
  * </ul>
  */
 public final class SinkLimits implements Processor {
+
+    public static final String KAFKA_MAX_REQUEST_SIZE = "sinks.kafka.max_request_size";
+    /** The default of {@link #KAFKA_MAX_REQUEST_SIZE} (application.properties): 2 x 1 MiB + 64 KiB. */
+    public static final long DEFAULT_KAFKA_MAX_REQUEST_SIZE = 2 * 1024 * 1024 + 64 * 1024;
+    /** More than a Kafka record batch of one record adds to its key and value (61 + 21 + length fields). */
+    static final int KAFKA_RECORD_OVERHEAD = 128;
 
     private final ConfigHolder config;
     private final SinkDirectory sinks;
@@ -43,8 +53,38 @@ public final class SinkLimits implements Processor {
                         throw EventReader.refusal(problems);
                     }
                 }
+                case "kafka" -> checkKafkaRecord(exchange);
                 default -> { }
             }
         }
+    }
+
+    private void checkKafkaRecord(Exchange exchange) {
+        long limit = config.current().settings().getLong(KAFKA_MAX_REQUEST_SIZE, DEFAULT_KAFKA_MAX_REQUEST_SIZE);
+        String key = exchange.getProperty(Exchanges.KEY, "", String.class);
+        long record = utf8Length(exchange.getMessage().getBody(String.class)) + utf8Length(key) + KAFKA_RECORD_OVERHEAD;
+        if (record > limit) {
+            throw new GatewayException(413, "validation", "The event's Kafka record (the body and its key) would be about "
+                    + record + " bytes; the Kafka sink sends at most " + limit + " (" + KAFKA_MAX_REQUEST_SIZE + ")");
+        }
+    }
+
+    /** The length of {@code text} in UTF-8, without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

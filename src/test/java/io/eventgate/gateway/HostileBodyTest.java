@@ -168,6 +168,17 @@ class HostileBodyTest {
         }
     }
 
+    @Test
+    void kafkaRecordOverTheProducersLimitIs413BeforeAnySink() {
+        // This gateway takes bodies of 2 MiB but its producer still sends records of 2 MiB + 64 KiB
+        // (the default): a body whose key (here event_id) is most of it would not fit.
+        String id = "k".repeat(MIB + 100_000);
+
+        assertError(gateway.post("/topics/" + TEST, gateway.token("TestUser"), Events.test(id)), 413, "validation",
+                "the Kafka sink sends at most 2162688 (sinks.kafka.max_request_size)");
+        assertNextIsAcceptedAndRefusedIsAbsent(TEST, "TestUser", id);
+    }
+
     /** A valid event posted right after a refusal is accepted, and in Kafka nothing of the refused one is before it. */
     private static void assertNextIsAcceptedAndRefusedIsAbsent(String topic, String user, String refusedId) {
         String next = Events.id();
