@@ -233,6 +233,26 @@ class PostgresSinkTest {
         assertEquals(0, rows("SELECT * FROM public_cps_za_runs_jobs WHERE event_id = ?", broken).size());
     }
 
+    @Test
+    @Order(3)
+    void aRetryOfAStoredEventAddsNoRow() throws Exception {
+        String test = Events.id();
+        String dlchange = Events.id();
+        String run = Events.id();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertAccepted(gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), Events.test(test)));
+            assertAccepted(gateway.post("/topics/public.cps.za.dlchange", gateway.token("FooUser"), Events.dlchange(dlchange)));
+            assertAccepted(gateway.post("/topics/public.cps.za.runs", gateway.token("FooBarUser"),
+                    Events.runs(run, "spark", "prod", "DLAK")));
+        }
+
+        assertEquals(1, rows("SELECT * FROM public_cps_za_test WHERE event_id = ?", test).size());
+        assertEquals(1, rows("SELECT * FROM public_cps_za_dlchange WHERE event_id = ?", dlchange).size());
+        assertEquals(1, rows("SELECT * FROM public_cps_za_runs WHERE event_id = ?", run).size());
+        assertEquals(2, rows("SELECT * FROM public_cps_za_runs_jobs WHERE event_id = ?", run).size(),
+                "the retry adds no job rows either");
+    }
+
     private static String runWithJobs(String eventId, String jobs) {
         return """
                 {"event_id": "%s", "job_ref": "r", "tenant_id": "DLAK", "source_app": "spark",
