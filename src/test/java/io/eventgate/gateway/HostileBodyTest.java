@@ -156,15 +156,19 @@ class HostileBodyTest {
         assertError(gateway.post("/topics/" + RUNS, token, Events.runs(Events.id(), "one-two", "dev", "t")),
                 403, "permission", "source_app");
 
-        // java.util.regex backtracks on these for seconds (40,000 characters: 9.5 s); RE2/J reads each once.
+        // java.util.regex backtracks on these for seconds (40,000 characters: 9.5 s); RE2/J reads each once
+        // (1 MiB: about 100 ms here, request included). The best of 3 answers, so that a collection
+        // pause or a busy machine in one of them does not count.
         for (int length : new int[] {40_000, MIB}) {
-            String value = "-".repeat(length);
-            long start = System.nanoTime();
-            HttpResponse<String> response = gateway.post("/topics/" + RUNS, token, Events.runs(Events.id(), value, "dev", "t"));
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-
-            assertError(response, 403, "permission", "source_app");
-            assertTrue(elapsedMs < 1000, length + " characters took " + elapsedMs + " ms");
+            String body = Events.runs(Events.id(), "-".repeat(length), "dev", "t");
+            long bestMs = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                long start = System.nanoTime();
+                HttpResponse<String> response = gateway.post("/topics/" + RUNS, token, body);
+                bestMs = Math.min(bestMs, (System.nanoTime() - start) / 1_000_000);
+                assertError(response, 403, "permission", "source_app");
+            }
+            assertTrue(bestMs < 1000, length + " characters took " + bestMs + " ms");
         }
     }
 
