@@ -1,5 +1,7 @@
 -- public.cps.za.runs: the run row and one row per entry of "jobs", in one statement, so both
 -- commit together or not at all. The event is the one bound parameter (JSON text).
+-- Idempotent on event_id (the unique index of V1.4.0.2.1): a run already stored inserts no run
+-- row, so RETURNING gives none, and so no job rows either.
 -- As in the original EventGate: a job without country gets '', absent JSON fields are NULL.
 WITH event AS (SELECT CAST(:#${body} AS jsonb) AS e),
 run AS (
@@ -15,6 +17,7 @@ run AS (
            (e ->> 'timestamp_start')::numeric::bigint,
            (e ->> 'timestamp_end')::numeric::bigint
     FROM event
+    ON CONFLICT DO NOTHING
     RETURNING event_id
 )
 INSERT INTO public_cps_za_runs_jobs

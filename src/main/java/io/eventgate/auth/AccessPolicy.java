@@ -1,6 +1,8 @@
 package io.eventgate.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.eventgate.config.ConfigException;
 
 import java.util.ArrayList;
@@ -9,15 +11,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Who may write which topic, from {@code access.json}. Two forms are accepted per topic:
  * a list of users ({@code ["FooUser", "BarUser"]}), or an object of user to field constraints
  * ({@code {"RestrictedUser": {"source_app": ["restricted-.*"]}}}, where {@code {}} means no constraint).
  * Users match case-insensitively; constraint patterns are compiled once and must match a field's
- * whole value.
+ * whole value. Patterns are RE2 (RE2/J): matching takes time linear in the value's length whatever
+ * the pattern, so no value can hold a worker; backreferences and lookaround are refused at load.
  */
 public final class AccessPolicy {
 

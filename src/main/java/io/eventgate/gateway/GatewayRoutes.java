@@ -5,6 +5,7 @@ import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.sinks.SinkDirectory;
+import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
 import io.eventgate.sinks.SinkOutcomes;
 import io.eventgate.topics.EventReader;
@@ -88,6 +89,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
                         + TopicSchemaLoader.BEAN_NAME)
                 .process(events::findKey)
+                .process(new SinkLimits(config, sinks))
                 .process(this::prepareFanOut)
                 .recipientList(new ExpressionAdapter() {
                     @Override
@@ -181,7 +183,7 @@ public final class GatewayRoutes extends RouteBuilder {
     private static void refuse(Exchange exchange) {
         GatewayException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GatewayException.class);
         exchange.getMessage().removeHeaders("*");
-        Responses.error(exchange, refusal.status(), refusal.type(), refusal.getMessage());
+        Responses.errors(exchange, refusal.status(), refusal.errors());
     }
 
     private static void internalError(Exchange exchange) {

@@ -1,31 +1,78 @@
 package io.eventgate.topics;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.EventGateConfig;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
+import io.eventgate.gateway.Responses;
 import org.apache.camel.Exchange;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The topic and the event of a publish: resolves the topic (404 {@code topic}), enforces the body
  * size limit (413), reads the body as a JSON object (400 {@code validation}), and finds the
  * message key named in {@code topic_keys.json}.
+ *
+ * <p>The body must be strict UTF-8 (no overlong forms, encoded surrogates, truncated sequences, nor a
+ * byte-order mark), its text Unicode (no unpaired surrogate from an escape such as {@code \u005Cud800}),
+ * and its objects must not repeat a key. So the event that the checks see is the one the sinks get:
+ * the body goes on as the text that was decoded, which encodes back to the very bytes that came.
  */
 public final class EventReader {
 
-    /** The parsed event, a Jackson {@code ObjectNode}. The body stays the client's exact text. */
+    /**
+     * The parsed event, a Jackson {@code ObjectNode}; numbers with a fraction or an exponent are exact
+     * {@code BigDecimal}s, as sent ({@code 1e400} is not infinity, {@code 1.0} keeps its scale). The
+     * body stays the client's exact text.
+     */
     public static final String EVENT = "eventGateEvent";
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private static final String DUPLICATE_KEY = "Duplicate field '";
+
+    /** Keys and strings must be Unicode text. */
+    private static final EventTree.Check UNICODE = new EventTree.Check() {
+        @Override
+        public String scalar(JsonNode value) {
+            return value.isTextual() ? unpaired(value.textValue(), "string") : null;
+        }
+
+        @Override
+        public String key(String key) {
+            return unpaired(key, "key");
+        }
+
+        private String unpaired(String text, String what) {
+            int at = EventTree.unpairedSurrogate(text);
+            return at < 0 ? null : String.format(Locale.ROOT,
+                    "the %s holds an unpaired UTF-16 surrogate (\\u%04x at character %d); send Unicode text",
+                    what, (int) text.charAt(at), at);
+        }
+    };
 
     private final ConfigHolder config;
 
@@ -53,22 +100,68 @@ public final class EventReader {
             throw new GatewayException(413, "validation",
                     "Request body is " + body.length + " bytes; the limit is " + current.maxBodyBytes());
         }
+        String text = strictUtf8(body);
         JsonNode event;
         try {
-            event = JSON.readTree(body);
+            event = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            // Jackson's own limits (nesting depth, number length, ...) give no location.
-            JsonLocation at = e.getLocation();
-            throw new GatewayException(400, "validation", "Request body is not valid JSON: " + e.getOriginalMessage()
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (java.io.IOException e) {
-            throw new GatewayException(400, "validation", "Request body cannot be read");
+            throw notJson(e);
         }
         if (event == null || !event.isObject()) {
             throw new GatewayException(400, "validation", "Request body must be a JSON object");
         }
-        exchange.getMessage().setBody(new String(body, StandardCharsets.UTF_8));
+        List<EventTree.Problem> problems = EventTree.problems(event, UNICODE);
+        if (!problems.isEmpty()) {
+            throw refusal(problems);
+        }
+        exchange.getMessage().setBody(text);
         exchange.setProperty(EVENT, event);
+    }
+
+    /** 400 {@code validation} with one error per problem. */
+    public static GatewayException refusal(List<EventTree.Problem> problems) {
+        return new GatewayException(400, problems.stream()
+                .map(p -> new Responses.Error("validation", p.message()))
+                .toList());
+    }
+
+    /**
+     * The body as text, decoded strictly: invalid UTF-8 (an overlong form such as {@code C0 AD}, an
+     * encoded surrogate, a truncated sequence, a byte that UTF-8 never uses) and a leading byte-order
+     * mark are 400 {@code validation}, never replaced nor skipped.
+     */
+    static String strictUtf8(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            throw new GatewayException(400, "validation",
+                    "Request body starts with a byte-order mark (EF BB BF); send UTF-8 without one");
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(body.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int at = in.position();
+            String bytes = HexFormat.ofDelimiter(" ").withUpperCase().formatHex(body, at, at + result.length());
+            throw new GatewayException(400, "validation",
+                    "Request body is not valid UTF-8: byte" + (result.length() > 1 ? "s " : " ") + bytes + " at offset " + at);
+        }
+        return out.flip().toString();
+    }
+
+    private static GatewayException notJson(JsonProcessingException e) {
+        // Jackson's own limits (nesting depth, number length, ...) give no location.
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        if (e.getOriginalMessage().startsWith(DUPLICATE_KEY) && e.getProcessor() instanceof JsonParser parser) {
+            return new GatewayException(400, "validation", parser.getParsingContext().pathAsPointer()
+                    + ": the key appears more than once in its object" + where + "; send each key once");
+        }
+        return new GatewayException(400, "validation", "Request body is not valid JSON: " + e.getOriginalMessage() + where);
     }
 
     /** Sets {@link Exchanges#KEY} from the field that topic_keys.json names for the topic, if any. */

@@ -1,6 +1,7 @@
 package io.eventgate.config;
 
 import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.ExampleConf;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static io.eventgate.testsupport.Answers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +28,7 @@ class ReloadTest {
 
     @BeforeAll
     static void start() throws IOException {
-        copy(Path.of("conf"), conf);
+        ExampleConf.copyTo(conf);
         gateway = RunningGateway.start(Map.of(
                 "eventgate.conf-dir", conf.toString(),
                 "eventgate.kafka_bootstrap_server", SharedKafka.bootstrapServers()));
@@ -96,19 +96,6 @@ class ReloadTest {
                     Events.test(Events.id())).statusCode(), "the previous access rules are still in force");
         } finally {
             Files.writeString(access, original);
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
         }
     }
 }

@@ -236,6 +236,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "true");
+        // Records as large as EventGate's Kafka producer sends (sinks.kafka.max_request_size, 2 MiB + 64 KiB),
+        // so that a body of max_body_bytes (1 MiB) is taken: a default broker takes 1 MiB + 12 bytes.
+        p.put("message.max.bytes", String.valueOf(2 * 1024 * 1024 + 64 * 1024));
         p.put("group.initial.rebalance.delay.ms", "0");
         // Keep the footprint small on a 2-core machine.
         p.put("num.network.threads", "2");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventgate.config.ConfigException;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.dev.DevTokens;
+import io.eventgate.testsupport.ExampleConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static io.eventgate.frontdoor.LambdaEvents.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +23,7 @@ class LambdaHandlerStartFailureTest {
 
     @Test
     void brokenConfigurationAnswers500UntilFixed(@TempDir Path conf) throws Exception {
-        copyConf(conf);
+        ExampleConf.copyTo(conf);
         Files.writeString(conf.resolve("config.json"), "{\"access_config\": \"access.json\",");
         DevTokens tokens = DevTokens.create();
         LambdaHandler handler = new LambdaHandler(ConfigReader.LOCAL_ONLY, Map.of(
@@ -58,19 +58,5 @@ class LambdaHandlerStartFailureTest {
                 new RuntimeException(new ConfigException("conf/config.json: not valid JSON")));
         assertEquals("conf/config.json: not valid JSON", LambdaHandler.reason(wrapped));
         assertEquals("boom", LambdaHandler.reason(new RuntimeException("outer", new IllegalArgumentException("boom"))));
-    }
-
-    private static void copyConf(Path target) throws Exception {
-        Path source = Path.of("conf");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path copy = target.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(file, copy);
-                }
-            }
-        }
     }
 }

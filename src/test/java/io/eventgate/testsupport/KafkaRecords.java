@@ -7,10 +7,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads back what landed in the broker. */
 public final class KafkaRecords {
@@ -22,6 +26,38 @@ public final class KafkaRecords {
     public static Optional<ConsumerRecord<String, String>> find(String bootstrap, String topic,
                                                                 Predicate<ConsumerRecord<String, String>> match,
                                                                 Duration wait) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>(1);
+        read(bootstrap, topic, wait, record -> match.test(record) && found.add(record));
+        return found.stream().findFirst();
+    }
+
+    /**
+     * The records of {@code topic} (partition 0, from the start) up to and with the first that matches;
+     * all those read when none matched within {@code wait}. A record that is not among them was
+     * written after the match (one producer, one partition), if at all.
+     */
+    public static List<ConsumerRecord<String, String>> upTo(String bootstrap, String topic,
+                                                            Predicate<ConsumerRecord<String, String>> match,
+                                                            Duration wait) {
+        List<ConsumerRecord<String, String>> read = new ArrayList<>();
+        read(bootstrap, topic, wait, record -> read.add(record) && match.test(record));
+        return read;
+    }
+
+    /**
+     * That nothing holding {@code refusedId} reached {@code topic} before the record holding
+     * {@code acceptedId}, an event accepted after the refusal: it must be there, and so anything
+     * written before it has been read.
+     */
+    public static void assertAbsentBefore(String bootstrap, String topic, String refusedId, String acceptedId) {
+        List<ConsumerRecord<String, String>> read = upTo(bootstrap, topic, r -> r.value().contains(acceptedId), Duration.ofSeconds(10));
+        assertFalse(read.isEmpty() || !read.get(read.size() - 1).value().contains(acceptedId),
+                "the event accepted after the refusal, " + acceptedId + ", is not in " + topic);
+        assertTrue(read.stream().noneMatch(r -> r.value().contains(refusedId)), "the refused event " + refusedId + " is in " + topic);
+    }
+
+    /** Hands {@code last} the records of partition 0 in order, until it answers true or {@code wait} is over. */
+    private static void read(String bootstrap, String topic, Duration wait, Predicate<ConsumerRecord<String, String>> last) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
@@ -34,12 +70,11 @@ public final class KafkaRecords {
             long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(record)) {
-                        return Optional.of(record);
+                    if (last.test(record)) {
+                        return;
                     }
                 }
             }
-            return Optional.empty();
         }
     }
 }

@@ -94,13 +94,22 @@ public final class RunningGateway implements AutoCloseable {
 
     /** POST with {@code Authorization: Bearer <token>} (when token is not null) and the given Content-Type. */
     public HttpResponse<String> post(String path, String token, String body, String contentType) {
+        return send(post(path, token, contentType, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** POST of these very bytes as a JSON body, with {@code Authorization: Bearer <token>} (when token is not null). */
+    public HttpResponse<String> post(String path, String token, byte[] body) {
+        return send(post(path, token, "application/json", HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private HttpRequest post(String path, String token, String contentType, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(body);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return send(request.build());
+        return request.build();
     }
 
     public HttpResponse<String> send(HttpRequest request) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.dev.EmbeddedKafka;
 import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.ExampleConf;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,8 +39,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
+import static io.eventgate.testsupport.Answers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +58,19 @@ class PostgresSinkTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SINK_TIMEOUT_MS = 5000;
+    private static final String TEST = "public.cps.za.test";
+    private static final String RUNS = "public.cps.za.runs";
+    private static final String STATUS_CHANGE = "public.cps.za.status_change";
+    /** Per topic: a user who may write it, a valid event with the id, and the query of its rows by that id. */
+    private static final Map<String, String> WRITER = Map.of(TEST, "TestUser", RUNS, "FooBarUser", STATUS_CHANGE, "TestUser");
+    private static final Map<String, Function<String, String>> VALID = Map.of(
+            TEST, Events::test,
+            RUNS, id -> Events.runs(id, "spark", "dev", "DLAK"),
+            STATUS_CHANGE, id -> Events.statusChange(Events.id(), id, "RUNNING"));
+    private static final Map<String, String> ROW_BY_ID = Map.of(
+            TEST, "SELECT * FROM public_cps_za_test WHERE event_id = ?",
+            RUNS, "SELECT * FROM public_cps_za_runs WHERE event_id = ?",
+            STATUS_CHANGE, "SELECT * FROM public_cps_za_status_change_aggregated_job WHERE job_id = ?::uuid");
 
     private static EmbeddedPostgres postgres;
     private static EmbeddedKafka kafka;
@@ -98,22 +117,10 @@ class PostgresSinkTest {
 
     /** The example conf/ plus a topic that has no Postgres table, writable by TestUser. */
     private static Path confWithUnmappedTopic() throws IOException {
-        Path dir = Files.createTempDirectory("eventgate-conf");
-        try (Stream<Path> files = Files.walk(Path.of("conf"))) {
-            for (Path source : files.toList()) {
-                Path target = dir.resolve(Path.of("conf").relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        Path dir = ExampleConf.copy();
         Files.writeString(dir.resolve("topic_schemas/unmapped.json"),
                 "{\"type\": \"object\", \"properties\": {\"event_id\": {\"type\": \"string\"}}, \"required\": [\"event_id\"]}");
-        JsonNode access = JSON.readTree(dir.resolve("access.json").toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) access).putArray("public.cps.za.unmapped").add("TestUser");
-        Files.writeString(dir.resolve("access.json"), JSON.writeValueAsString(access));
+        ExampleConf.editAccess(dir, access -> access.putArray("public.cps.za.unmapped").add("TestUser"));
         return dir;
     }
 
@@ -206,19 +213,44 @@ class PostgresSinkTest {
         assertEquals(1, rows("SELECT * FROM public_cps_za_runs WHERE event_id = ?", empty).size());
         assertEquals(0, rows("SELECT * FROM public_cps_za_runs_jobs WHERE event_id = ?", empty).size());
 
-        // The second job's catalog_id is valid JSON but too long for its column: nothing of the run is kept.
+        // The database refuses the second job (a constraint of this test's, which the gateway's checks
+        // know nothing of): nothing of the run is kept.
         String broken = Events.id();
         String jobs = """
                 [{"catalog_id": "db.ok", "status": "succeeded", "timestamp_start": 1, "timestamp_end": 2},
-                 {"catalog_id": "%s", "status": "failed", "timestamp_start": 2, "timestamp_end": 3}]"""
-                .formatted("x".repeat(300));
-        HttpResponse<String> answer = gateway.post("/topics/public.cps.za.runs", token, runWithJobs(broken, jobs));
-        assertEquals(500, answer.statusCode(), answer.body());
-        JsonNode errors = JSON.readTree(answer.body()).path("errors");
-        assertEquals(1, errors.size(), answer.body());
-        assertEquals("postgres", errors.get(0).path("type").asText(), answer.body());
+                 {"catalog_id": "db.refused", "status": "failed", "timestamp_start": 2, "timestamp_end": 3}]""";
+        execute("ALTER TABLE public_cps_za_runs_jobs ADD CONSTRAINT refused_by_test CHECK (catalog_id <> 'db.refused')");
+        try {
+            HttpResponse<String> answer = gateway.post("/topics/public.cps.za.runs", token, runWithJobs(broken, jobs));
+            assertEquals(500, answer.statusCode(), answer.body());
+            JsonNode errors = JSON.readTree(answer.body()).path("errors");
+            assertEquals(1, errors.size(), answer.body());
+            assertEquals("postgres", errors.get(0).path("type").asText(), answer.body());
+        } finally {
+            execute("ALTER TABLE public_cps_za_runs_jobs DROP CONSTRAINT refused_by_test");
+        }
         assertEquals(0, rows("SELECT * FROM public_cps_za_runs WHERE event_id = ?", broken).size());
         assertEquals(0, rows("SELECT * FROM public_cps_za_runs_jobs WHERE event_id = ?", broken).size());
+    }
+
+    @Test
+    @Order(3)
+    void aRetryOfAStoredEventAddsNoRow() throws Exception {
+        String test = Events.id();
+        String dlchange = Events.id();
+        String run = Events.id();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertAccepted(gateway.post("/topics/public.cps.za.test", gateway.token("TestUser"), Events.test(test)));
+            assertAccepted(gateway.post("/topics/public.cps.za.dlchange", gateway.token("FooUser"), Events.dlchange(dlchange)));
+            assertAccepted(gateway.post("/topics/public.cps.za.runs", gateway.token("FooBarUser"),
+                    Events.runs(run, "spark", "prod", "DLAK")));
+        }
+
+        assertEquals(1, rows("SELECT * FROM public_cps_za_test WHERE event_id = ?", test).size());
+        assertEquals(1, rows("SELECT * FROM public_cps_za_dlchange WHERE event_id = ?", dlchange).size());
+        assertEquals(1, rows("SELECT * FROM public_cps_za_runs WHERE event_id = ?", run).size());
+        assertEquals(2, rows("SELECT * FROM public_cps_za_runs_jobs WHERE event_id = ?", run).size(),
+                "the retry adds no job rows either");
     }
 
     private static String runWithJobs(String eventId, String jobs) {
@@ -294,6 +326,78 @@ class PostgresSinkTest {
             actual.put(column, json(row.get(column)));
         }
         assertEquals(expected, actual);
+    }
+
+    /**
+     * Values that a statement could not store, each in an otherwise valid event of its topic: the
+     * event id to look for, and the event. Each case names the refused field's location.
+     */
+    static Stream<Arguments> unstorable() {
+        return Stream.of(
+                unstorable("NUL in a string", TEST, "/source_app",
+                        id -> Events.test(id).replace("\"tests\"", "\"te\\u0000sts\"")),
+                unstorable("NUL in a key", TEST, "/additional_info/no\u0000te",
+                        id -> Events.test(id).replace("\"note\"", "\"no\\u0000te\"")),
+                unstorable("an unpaired surrogate in a string", TEST, "/tenant_id",
+                        id -> Events.test(id).replace("\"DEMO\"", "\"DE\\ud800MO\"")),
+                unstorable("an integer beyond bigint", TEST, "/timestamp",
+                        id -> Events.test(id).replace("1732000000000", "99999999999999999999")),
+                unstorable("1e400 for a bigint", TEST, "/timestamp",
+                        id -> Events.test(id).replace("1732000000000", "1e400")),
+                unstorable("a number beyond numeric, in jsonb", TEST, "/additional_info/note",
+                        id -> Events.test(id).replace("\"hello\"", "1e131072")),
+                unstorable("a string longer than its varchar", RUNS, "/jobs/1/catalog_id",
+                        id -> Events.runs(id, "spark", "dev", "DLAK").replace("\"db.b\"", "\"" + "x".repeat(256) + "\"")),
+                unstorable("attempt_number over integer", STATUS_CHANGE, "/attempt_number",
+                        id -> Events.statusChange(Events.id(), id, "RUNNING").replace("\"attempt_number\": 1", "\"attempt_number\": 2147483648")),
+                unstorable("a timestamp past the interval range", STATUS_CHANGE, "/timestamp_event",
+                        id -> Events.statusChange(Events.id(), id, "RUNNING").replace("1732000000000", "9223372036854775")),
+                unstorable("no timestamp for the NOT NULL last_updated_at", STATUS_CHANGE, "/timestamp_event",
+                        id -> Events.statusChange(Events.id(), id, "RUNNING").replace("\"timestamp_event\": 1732000000000,", "")));
+    }
+
+    private static Arguments unstorable(String name, String topic, String pointer, Function<String, String> event) {
+        return Arguments.of(name, topic, pointer, event);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unstorable")
+    @Order(5)
+    void valueThatTheSinkCannotStoreIs400BeforeAnySinkHasIt(String name, String topic, String pointer,
+                                                            Function<String, String> event) throws Exception {
+        String id = Events.id();
+        HttpResponse<String> refused = gateway.post("/topics/" + topic, gateway.token(WRITER.get(topic)), event.apply(id));
+
+        assertError(refused, 400, "validation", pointer + ": ");
+        assertEquals(0, rows(ROW_BY_ID.get(topic), id).size(), "no row for the refused event");
+        String next = Events.id();
+        assertAccepted(gateway.post("/topics/" + topic, gateway.token(WRITER.get(topic)), VALID.get(topic).apply(next)));
+        assertEquals(1, rows(ROW_BY_ID.get(topic), next).size());
+        KafkaRecords.assertAbsentBefore(kafka.bootstrapServers(), topic, id, next);
+    }
+
+    @Test
+    @Order(5)
+    void valuesAtTheLimitsAreStored() throws Exception {
+        String jobId = Events.id();
+        assertAccepted(gateway.post("/topics/" + STATUS_CHANGE, gateway.token("TestUser"),
+                Events.statusChange(Events.id(), jobId, "RUNNING")
+                        .replace("1732000000000", String.valueOf(PostgresColumns.MAX_EPOCH_MS))
+                        .replace("\"attempt_number\": 1", "\"attempt_number\": " + Integer.MAX_VALUE)));
+        Map<String, Object> job = single("SELECT (extract(epoch FROM last_updated_at) * 1000000)::bigint AS micros, attempt_number"
+                + " FROM public_cps_za_status_change_aggregated_job WHERE job_id = ?::uuid", jobId);
+        // in the year 294247; as a float8 times 1000 microseconds, rounded to the nearest double
+        assertEquals(Math.round(1000.0 * PostgresColumns.MAX_EPOCH_MS), job.get("micros"));
+        assertEquals(Integer.MAX_VALUE, job.get("attempt_number"));
+
+        String id = Events.id();
+        assertAccepted(gateway.post("/topics/" + TEST, gateway.token("TestUser"), Events.test(id)
+                .replace("1732000000000", "9223372036854775807.4")
+                .replace("\"tests\"", "\"" + "é".repeat(255) + "\"")
+                .replace("\"hello\"", "[9.999e131071, 1e-16383, 1e-330]")));
+        Map<String, Object> row = single("SELECT * FROM public_cps_za_test WHERE event_id = ?", id);
+        assertEquals(Long.MAX_VALUE, row.get("timestamp_event"));
+        assertEquals("é".repeat(255), row.get("source_app"));
     }
 
     @Test
@@ -423,6 +527,12 @@ class PostgresSinkTest {
             return value == null ? null : JSON.readTree(value.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            connection.createStatement().execute(sql);
         }
     }
 
