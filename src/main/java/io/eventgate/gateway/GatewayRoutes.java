@@ -23,8 +23,10 @@ import java.util.List;
 
 /**
  * The gateway: one {@code direct:gateway} route that every front door feeds, and the endpoint
- * routes it dispatches to. A publish goes: JWT, topic, access, body, field constraints,
- * {@code json-validator}, then a parallel fan-out to the sink routes, whose outcomes make the answer.
+ * routes it dispatches to. A publish goes: JWT, topic, access (none of which needs the body), then
+ * the body (strict UTF-8, one JSON object, no duplicate keys), field constraints, {@code json-validator},
+ * the message key, what the active sinks can store ({@link SinkLimits}), and a parallel fan-out to the
+ * sink routes, whose outcomes make the answer.
  *
  * <p>The route is asynchronous end to end and holds no thread while it waits: for the body (the
  * HTTP front door delivers it to {@link AwaitBody} when it has arrived), for the sinks (their
