@@ -261,7 +261,7 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
         if (hasBody(request)) {
             // Not read until the gateway asks for it, after the checks that need no body.
             request.pause();
-            exchange.setProperty(Exchanges.BODY_SOURCE, new HttpRequestBody(vertx, request, limits.bodyTimeoutMs()));
+            exchange.setProperty(Exchanges.BODY_SOURCE, new HttpRequestBody(vertx, eventLoop, request, limits.bodyTimeoutMs()));
         } else {
             exchange.getMessage().setBody(new byte[0]);
         }

@@ -2,6 +2,7 @@ package io.eventgate.frontdoor;
 
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.RequestBody;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 final class HttpRequestBody implements RequestBody {
 
     private final Vertx vertx;
+    private final Context eventLoop;
     private final HttpServerRequest request;
     private final long timeoutMillis;
 
@@ -27,15 +29,21 @@ final class HttpRequestBody implements RequestBody {
     private Buffer received;
     private long timer = -1;
 
-    HttpRequestBody(Vertx vertx, HttpServerRequest request, long timeoutMillis) {
+    HttpRequestBody(Vertx vertx, Context eventLoop, HttpServerRequest request, long timeoutMillis) {
         this.vertx = vertx;
+        this.eventLoop = eventLoop;
         this.request = request;
         this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void read(long limit, Receiver receiver) {
-        // Called from the gateway route, on the request's event loop.
+        // The gateway route gets here on the request's event loop; were a step before it ever to
+        // continue on another thread, the request is still only touched on its own event loop.
+        if (Vertx.currentContext() != eventLoop) {
+            eventLoop.runOnContext(v -> read(limit, receiver));
+            return;
+        }
         this.receiver = receiver;
         long declared = declaredLength(request);
         if (declared > limit) {
