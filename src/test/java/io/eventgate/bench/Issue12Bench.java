@@ -317,7 +317,12 @@ public final class Issue12Bench {
 
     /** One measured point: throughput, latency, and CPU of the process under test, the broker and this JVM. */
     private record Point(double perSecond, long ok, long p50, long p99, long max, long cpuNs, long brokerCpuNs,
-                         long selfCpuNs, double seconds, long otherCount, String others) {
+                         long selfCpuNs, long othersCpuNs, double seconds, long otherCount, String others) {
+
+        /** CPU the machine spent outside the benchmark's processes, in cores. */
+        double otherProcessesCores() {
+            return othersCpuNs / (seconds * 1e9);
+        }
 
         double cpuUsPerEvent() {
             return ok == 0 ? Double.NaN : cpuNs / 1e3 / ok;
@@ -339,14 +344,27 @@ public final class Issue12Bench {
         long g0 = ProcStat.cpuNanos(gateway.pid());
         long b0 = ProcStat.cpuNanos(broker.pid());
         long s0 = ProcStat.cpuNanos(self);
+        long m0 = ProcStat.machineBusyNanos() - benchCpuNanos();
         BareProducer.sleepUntil(to);
+        long m1 = ProcStat.machineBusyNanos() - benchCpuNanos();
         long g1 = ProcStat.cpuNanos(gateway.pid());
         long b1 = ProcStat.cpuNanos(broker.pid());
         long s1 = ProcStat.cpuNanos(self);
         HttpLoad.Result r = load.await();
         return new Point(r.perSecond(), r.ok(), r.answered().percentile(50), r.answered().percentile(99),
-                r.answered().max(), g1 - g0, b1 - b0, s1 - s0, r.seconds(), r.others(202) + r.errorCount(),
+                r.answered().max(), g1 - g0, b1 - b0, s1 - s0, m1 - m0, r.seconds(), r.others(202) + r.errorCount(),
                 r.othersSummary(202));
+    }
+
+    /** CPU time of all the benchmark's processes: broker, EventGate, producer and this JVM. */
+    private long benchCpuNanos() {
+        long sum = ProcStat.cpuNanos(ProcessHandle.current().pid());
+        for (Process p : new Process[] {broker, gateway, producer}) {
+            if (p != null) {
+                sum += Math.max(0, ProcStat.cpuNanos(p.pid()));
+            }
+        }
+        return sum;
     }
 
     private Point producerPoint(int clients) throws Exception {
@@ -357,14 +375,16 @@ public final class Issue12Bench {
         BareProducer.sleepUntil(from);
         long b0 = ProcStat.cpuNanos(broker.pid());
         long s0 = ProcStat.cpuNanos(ProcessHandle.current().pid());
+        long m0 = ProcStat.machineBusyNanos() - benchCpuNanos();
         BareProducer.sleepUntil(from + measureMs * 1_000_000);
+        long m1 = ProcStat.machineBusyNanos() - benchCpuNanos();
         long b1 = ProcStat.cpuNanos(broker.pid());
         long s1 = ProcStat.cpuNanos(ProcessHandle.current().pid());
         Map<String, String> f = fields(producerLine("RESULT"));
         long ok = Long.parseLong(f.get("ok"));
         long errors = Long.parseLong(f.get("errors"));
         return new Point(ok / (measureMs / 1000.0), ok, Long.parseLong(f.get("p50_ns")), Long.parseLong(f.get("p99_ns")),
-                Long.parseLong(f.get("max_ns")), Long.parseLong(f.get("cpu_ns")), b1 - b0, s1 - s0, measureMs / 1000.0,
+                Long.parseLong(f.get("max_ns")), Long.parseLong(f.get("cpu_ns")), b1 - b0, s1 - s0, m1 - m0, measureMs / 1000.0,
                 errors, errors == 0 ? "" : errors + " failed sends");
     }
 
@@ -433,19 +453,23 @@ public final class Issue12Bench {
         });
         line("Answers other than 202 and failed sends in the measured windows:" + (odd.length() == 0 ? " none." : odd));
         line();
-        line("Context of the same windows: the broker's CPU per event, the load generator's (this JVM) CPU share,"
-                + " and EventGate's CPU above the bare producer's, next to the floor.");
+        line("Context of the same windows: the broker's CPU per event, the load generator's (this JVM) CPU,"
+                + " EventGate's CPU above the bare producer's next to the floor, and the CPU that other processes"
+                + " on the machine used (user + system time of `/proc/stat` minus that of the benchmark's"
+                + " processes, in cores of the machine's 2; about ±0.05 is rounding).");
         line();
         line("| clients | broker CPU µs/event, EventGate run | broker CPU µs/record, producer run"
-                + " | load generator CPU, EventGate run | EventGate µs/event minus producer µs/record | floor (all-three) µs |");
-        line("| --- | --- | --- | --- | --- | --- |");
+                + " | load generator CPU, EventGate run | EventGate µs/event minus producer µs/record | floor (all-three) µs"
+                + " | other processes, EventGate run / producer run (cores) |");
+        line("| --- | --- | --- | --- | --- | --- | --- |");
         Long floorNs = floor.get("all-three");
         for (Map.Entry<Integer, Point[]> e : points.entrySet()) {
             Point g = e.getValue()[0];
             Point p = e.getValue()[1];
             line("| " + e.getKey() + " | " + fmt0(g.brokerUsPerEvent()) + " | " + fmt0(p.brokerUsPerEvent()) + " | "
                     + fmt0(100.0 * g.selfCpuNs() / (g.seconds() * 1e9)) + " % of one core | "
-                    + fmt0(g.cpuUsPerEvent() - p.cpuUsPerEvent()) + " | " + (floorNs == null ? "-" : us(floorNs)) + " |");
+                    + fmt0(g.cpuUsPerEvent() - p.cpuUsPerEvent()) + " | " + (floorNs == null ? "-" : us(floorNs)) + " | "
+                    + fmt2(g.otherProcessesCores()) + " / " + fmt2(p.otherProcessesCores()) + " |");
         }
         line();
         if (soak != null) {

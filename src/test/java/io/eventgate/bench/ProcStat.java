@@ -27,6 +27,23 @@ final class ProcStat {
         }
     }
 
+    /**
+     * CPU time of all processes on the machine (user + nice + system of {@code /proc/stat}, all cores; not
+     * interrupt time, which is charged to no process) in nanoseconds, or -1.
+     */
+    static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3}) { // user nice system
+                ticks += Long.parseLong(f[i]);
+            }
+            return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** A field of {@code /proc/<pid>/status} in KiB ({@code VmRSS}, {@code VmHWM}), or -1. */
     static long statusKib(long pid, String field) {
         try {
