@@ -55,9 +55,15 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
 fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain -- src pom.xml conf routes 2>/dev/null)" ]; then
-    commit="$commit + uncommitted changes"
+code=$(git log -1 --format=%h -- src/main pom.xml conf routes 2>/dev/null || echo unknown)
+[ "$code" = "$commit" ] || commit="$commit (EventGate's code: src/main, pom.xml, conf, routes as of $code)"
+if [ -n "$(git status --porcelain -- src/main pom.xml conf routes 2>/dev/null)" ]; then
+    commit="$commit + uncommitted changes to EventGate's code"
 fi
+
+# One run at a time in this working copy (they share target/bench).
+exec 9>"$out/.lock"
+flock -n 9 || { echo "another bench/issue12.sh is running in this working copy" >&2; exit 2; }
 
 # The Java side stops its children itself (also from a shutdown hook); this is for a hard kill of it.
 pids=$out/children.pids

@@ -25,10 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Driven through stdin by {@link Issue12Bench}, one command a line:
  * <pre>
  * run &lt;threads&gt; &lt;warm-up ms&gt; &lt;measured ms&gt;   prints RESULT threads=.. seconds=.. ok=.. errors=..
- *                                            p50_ns=.. p99_ns=.. max_ns=.. cpu_ns=..
+ *                                            p50_ns=.. p99_ns=.. max_ns=.. cpu_ns=.. jit_ns=.. gc_ns=..
  * quit                                        (or end of stdin: the parent is gone)
  * </pre>
- * {@code cpu_ns} is this process's utime + stime over the measured window ({@code /proc/self/stat}).
+ * {@code cpu_ns} is this process's utime + stime over the measured window ({@code /proc/self/stat}),
+ * {@code jit_ns} and {@code gc_ns} the part of it in JIT compiler and GC threads.
  * Arguments: bootstrap servers.
  */
 public final class BareProducer {
@@ -107,8 +108,10 @@ public final class BareProducer {
         }
         sleepUntil(measureFrom);
         long cpu0 = ProcStat.cpuNanos(pid);
+        long[] jitGc0 = ProcStat.jitAndGcNanos(pid);
         sleepUntil(measureTo);
         long cpu1 = ProcStat.cpuNanos(pid);
+        long[] jitGc1 = ProcStat.jitAndGcNanos(pid);
         for (Thread t : workers) {
             t.join();
         }
@@ -116,7 +119,8 @@ public final class BareProducer {
         perThread.forEach(all::addAll);
         return "RESULT threads=" + threads + " seconds=" + (measureMs / 1000.0) + " ok=" + ok.get()
                 + " errors=" + errors.get() + " p50_ns=" + all.percentile(50) + " p99_ns=" + all.percentile(99)
-                + " max_ns=" + all.max() + " cpu_ns=" + (cpu1 - cpu0);
+                + " max_ns=" + all.max() + " cpu_ns=" + (cpu1 - cpu0) + " jit_ns=" + (jitGc1[0] - jitGc0[0])
+                + " gc_ns=" + (jitGc1[1] - jitGc0[1]);
     }
 
     static void sleepUntil(long nanoTime) {

@@ -88,7 +88,8 @@ public final class Issue12Bench {
         smoke = o.containsKey("smoke");
         seconds = Double.parseDouble(o.getOrDefault("seconds", smoke ? "1" : "10"));
         warmup = Double.parseDouble(o.getOrDefault("warmup", smoke ? "0.5" : "5"));
-        clientCounts = Arrays.stream(o.getOrDefault("clients", "1,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
+        clientCounts = Arrays.stream(o.getOrDefault("clients", "1,16,64").split(","))
+                .mapToInt(Integer::parseInt).distinct().toArray();
         pause = Double.parseDouble(o.getOrDefault("pause", smoke ? "3" : "20"));
         slowCount = Integer.parseInt(o.getOrDefault("slow", "1000"));
         rssSeconds = Double.parseDouble(o.getOrDefault("rss-seconds", smoke ? "0" : "60"));
@@ -317,7 +318,8 @@ public final class Issue12Bench {
 
     /** One measured point: throughput, latency, and CPU of the process under test, the broker and this JVM. */
     private record Point(double perSecond, long ok, long p50, long p99, long max, long cpuNs, long brokerCpuNs,
-                         long selfCpuNs, long othersCpuNs, double seconds, long otherCount, String others) {
+                         long selfCpuNs, long othersCpuNs, long jitNs, long gcNs, double seconds, long otherCount,
+                         String others) {
 
         /** CPU the machine spent outside the benchmark's processes, in cores. */
         double otherProcessesCores() {
@@ -326,6 +328,10 @@ public final class Issue12Bench {
 
         double cpuUsPerEvent() {
             return ok == 0 ? Double.NaN : cpuNs / 1e3 / ok;
+        }
+
+        String jitGcUsPerEvent() {
+            return ok == 0 ? "-" : fmt0(jitNs / 1e3 / ok) + " / " + fmt0(gcNs / 1e3 / ok);
         }
 
         double brokerUsPerEvent() {
@@ -345,14 +351,17 @@ public final class Issue12Bench {
         long b0 = ProcStat.cpuNanos(broker.pid());
         long s0 = ProcStat.cpuNanos(self);
         long m0 = ProcStat.machineBusyNanos() - benchCpuNanos();
+        long[] jg0 = ProcStat.jitAndGcNanos(gateway.pid());
         BareProducer.sleepUntil(to);
         long m1 = ProcStat.machineBusyNanos() - benchCpuNanos();
+        long[] jg1 = ProcStat.jitAndGcNanos(gateway.pid());
         long g1 = ProcStat.cpuNanos(gateway.pid());
         long b1 = ProcStat.cpuNanos(broker.pid());
         long s1 = ProcStat.cpuNanos(self);
         HttpLoad.Result r = load.await();
         return new Point(r.perSecond(), r.ok(), r.answered().percentile(50), r.answered().percentile(99),
-                r.answered().max(), g1 - g0, b1 - b0, s1 - s0, m1 - m0, r.seconds(), r.others(202) + r.errorCount(),
+                r.answered().max(), g1 - g0, b1 - b0, s1 - s0, m1 - m0, jg1[0] - jg0[0], jg1[1] - jg0[1], r.seconds(),
+                r.others(202) + r.errorCount(),
                 r.othersSummary(202));
     }
 
@@ -367,9 +376,9 @@ public final class Issue12Bench {
         return sum;
     }
 
-    private Point producerPoint(int clients) throws Exception {
-        long warmMs = (long) (warmup * 1000);
-        long measureMs = (long) (seconds * 1000);
+    private Point producerPoint(int clients, double warmupS, double measureS) throws Exception {
+        long warmMs = (long) (warmupS * 1000);
+        long measureMs = (long) (measureS * 1000);
         producerIn.println("run " + clients + " " + warmMs + " " + measureMs);
         long from = System.nanoTime() + warmMs * 1_000_000;
         BareProducer.sleepUntil(from);
@@ -384,15 +393,16 @@ public final class Issue12Bench {
         long ok = Long.parseLong(f.get("ok"));
         long errors = Long.parseLong(f.get("errors"));
         return new Point(ok / (measureMs / 1000.0), ok, Long.parseLong(f.get("p50_ns")), Long.parseLong(f.get("p99_ns")),
-                Long.parseLong(f.get("max_ns")), Long.parseLong(f.get("cpu_ns")), b1 - b0, s1 - s0, m1 - m0, measureMs / 1000.0,
+                Long.parseLong(f.get("max_ns")), Long.parseLong(f.get("cpu_ns")), b1 - b0, s1 - s0, m1 - m0,
+                Long.parseLong(f.get("jit_ns")), Long.parseLong(f.get("gc_ns")), measureMs / 1000.0,
                 errors, errors == 0 ? "" : errors + " failed sends");
     }
 
     private void sideBySide(Map<String, Long> floor) throws Exception {
         // A short uncounted warm-up of both at the largest count, so the first point is not the JIT's.
         int top = Arrays.stream(clientCounts).max().orElse(64);
-        gatewayPoint(top, 0, smoke ? 1 : 5);
-        producerPoint(top);
+        gatewayPoint(top, 0, smoke ? 1 : 15);
+        producerPoint(top, 0, smoke ? 1 : 5);
 
         Map<Integer, Point[]> points = new LinkedHashMap<>();
         long rssKib = -1;
@@ -411,7 +421,7 @@ public final class Issue12Bench {
                 rssKib = ProcStat.statusKib(gateway.pid(), "VmRSS");
                 hwmKib = ProcStat.statusKib(gateway.pid(), "VmHWM");
             }
-            Point p = producerPoint(c);
+            Point p = producerPoint(c, warmup, seconds);
             points.put(c, new Point[] {g, p});
             progress(String.format(Locale.ROOT, "%d clients: EventGate %.0f/s, producer %.0f/s", c, g.perSecond(), p.perSecond()));
             // Not a performance check: only that the benchmark measured what it meant to.
@@ -428,7 +438,10 @@ public final class Issue12Bench {
         line("Same broker, same record (1 KB value, key `event_id`), `acks=all`, idempotent, `linger.ms=0`; N client"
                 + " threads each waiting for its answer (EventGate: one keep-alive HTTP/1.1 connection per thread;"
                 + " producer: `send(record).get()` on one shared producer). CPU: process utime + stime over the"
-                + " measured window divided by the events accepted in it.");
+                + " measured window divided by the events accepted in it. Before the first point, uncounted: EventGate "
+                + (smoke ? "1" : "15") + " s and the producer " + (smoke ? "1" : "5") + " s at " + top + " clients;"
+                + " then per point a warm-up of " + fmt1(warmup) + " s and " + fmt1(seconds) + " s measured,"
+                + " EventGate first.");
         line();
         line("| clients | EventGate events/s | p50 ms | p99 ms | CPU µs/event | producer records/s | p50 ms | p99 ms"
                 + " | CPU µs/record | throughput EventGate/producer | CPU EventGate/producer |");
@@ -453,20 +466,23 @@ public final class Issue12Bench {
         });
         line("Answers other than 202 and failed sends in the measured windows:" + (odd.length() == 0 ? " none." : odd));
         line();
-        line("Context of the same windows: the broker's CPU per event, the load generator's (this JVM) CPU,"
-                + " EventGate's CPU above the bare producer's next to the floor, and the CPU that other processes"
-                + " on the machine used (user + system time of `/proc/stat` minus that of the benchmark's"
-                + " processes, in cores of the machine's 2; about ±0.05 is rounding).");
+        line("Context of the same windows: the part of the CPU per event spent in JIT compiler and GC threads"
+                + " (a JIT share means the JVM was still warming up), the broker's CPU per event, the load generator's"
+                + " (this JVM) CPU, EventGate's CPU above the bare producer's next to the floor, and the CPU that other"
+                + " processes on the machine used (user + system time of `/proc/stat` minus that of the benchmark's"
+                + " processes, in cores of the machine's 2; about ±0.1 is accounting error).");
         line();
-        line("| clients | broker CPU µs/event, EventGate run | broker CPU µs/record, producer run"
-                + " | load generator CPU, EventGate run | EventGate µs/event minus producer µs/record | floor (all-three) µs"
+        line("| clients | EventGate JIT / GC µs/event | producer JIT / GC µs/record | broker CPU µs/event, EventGate run"
+                + " | broker CPU µs/record, producer run | load generator CPU, EventGate run"
+                + " | EventGate µs/event minus producer µs/record | floor (all-three) µs"
                 + " | other processes, EventGate run / producer run (cores) |");
-        line("| --- | --- | --- | --- | --- | --- | --- |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         Long floorNs = floor.get("all-three");
         for (Map.Entry<Integer, Point[]> e : points.entrySet()) {
             Point g = e.getValue()[0];
             Point p = e.getValue()[1];
-            line("| " + e.getKey() + " | " + fmt0(g.brokerUsPerEvent()) + " | " + fmt0(p.brokerUsPerEvent()) + " | "
+            line("| " + e.getKey() + " | " + g.jitGcUsPerEvent() + " | " + p.jitGcUsPerEvent() + " | "
+                    + fmt0(g.brokerUsPerEvent()) + " | " + fmt0(p.brokerUsPerEvent()) + " | "
                     + fmt0(100.0 * g.selfCpuNs() / (g.seconds() * 1e9)) + " % of one core | "
                     + fmt0(g.cpuUsPerEvent() - p.cpuUsPerEvent()) + " | " + (floorNs == null ? "-" : us(floorNs)) + " | "
                     + fmt2(g.otherProcessesCores()) + " / " + fmt2(p.otherProcessesCores()) + " |");
@@ -477,7 +493,7 @@ public final class Issue12Bench {
                     + " clients: **" + mib(rssKib) + " MiB** (VmHWM " + mib(hwmKib) + " MiB). The last "
                     + fmt0(soakSeconds) + " s of that load: " + fmt0(soak.perSecond()) + " events/s, p50 "
                     + Latencies.ms(soak.p50()) + " ms, p99 " + Latencies.ms(soak.p99()) + " ms, CPU "
-                    + fmt0(soak.cpuUsPerEvent()) + " µs/event.");
+                    + fmt0(soak.cpuUsPerEvent()) + " µs/event (JIT / GC " + soak.jitGcUsPerEvent() + ").");
         } else {
             line("Memory: EventGate's VmRSS after " + fmt0(warmup + seconds) + " s at " + top + " clients: "
                     + mib(rssKib) + " MiB (VmHWM " + mib(hwmKib) + " MiB); no 60 s soak in this run.");
@@ -524,21 +540,25 @@ public final class Issue12Bench {
                 (s, e, status, body, err) -> topics.add(new Req(s, e, status, false, err)))
                 .start(from, to, to + 1_000_000_000L);
         BareProducer.sleepUntil(pauseAt);
-        long actualPause;
+        // The pause, as measured: from the return of `kill -STOP` (the broker is stopped by then) to the
+        // call of `kill -CONT` (it cannot run before). Requests are classified against these instants.
+        long stoppedAt;
+        long contAt;
         children.signal(broker, "STOP");
-        long stoppedAt = System.nanoTime();
+        stoppedAt = System.nanoTime();
         try {
             BareProducer.sleepUntil(resumeAt);
         } finally {
+            contAt = System.nanoTime();
             children.signal(broker, "CONT");
-            actualPause = System.nanoTime() - stoppedAt;
         }
+        long actualPause = contAt - stoppedAt;
         load.await();
         probe.await();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(logs.resolve("paused-publishes.csv")))) {
-            csv.println("start_ms_from_pause,latency_ms,status,kafka_error,error");
+            csv.println("start_ms_from_stop,latency_ms,status,kafka_error,error");
             for (Req r : List.copyOf(publishes)) {
-                csv.printf(Locale.ROOT, "%.1f,%.1f,%d,%b,%s%n", (r.start() - pauseAt) / 1e6, (r.end() - r.start()) / 1e6,
+                csv.printf(Locale.ROOT, "%.1f,%.1f,%d,%b,%s%n", (r.start() - stoppedAt) / 1e6, (r.end() - r.start()) / 1e6,
                         r.status(), r.kafkaError(), r.error() == null ? "" : r.error());
             }
         }
@@ -546,7 +566,7 @@ public final class Issue12Bench {
         // Every publish in flight at some time during the pause.
         List<Req> during = new ArrayList<>();
         for (Req r : List.copyOf(publishes)) {
-            if (r.end() > pauseAt && r.start() < resumeAt) {
+            if (r.end() > stoppedAt && r.start() < contAt) {
                 during.add(r);
             }
         }
@@ -577,7 +597,7 @@ public final class Issue12Bench {
             if (latency > limitNs) {
                 late++;
             }
-            if (r.start() >= pauseAt && r.start() + limitNs <= resumeAt) {
+            if (r.start() >= stoppedAt && r.start() + limitNs <= contAt) {
                 fullInside++;
                 if (r.status() == 500 && r.kafkaError()) {
                     fullInsideKafka++;
@@ -593,8 +613,8 @@ public final class Issue12Bench {
                 before.add(r.end() - r.start());
                 okBefore += r.status() == 202 ? 1 : 0;
             }
-            if (r.status() == 202 && r.end() >= resumeAt && (firstOkAfter < 0 || r.end() - resumeAt < firstOkAfter)) {
-                firstOkAfter = r.end() - resumeAt;
+            if (r.status() == 202 && r.end() >= contAt && (firstOkAfter < 0 || r.end() - contAt < firstOkAfter)) {
+                firstOkAfter = r.end() - contAt;
             }
         }
         Latencies topicsBefore = new Latencies();
@@ -605,11 +625,11 @@ public final class Issue12Bench {
         for (Req r : List.copyOf(topics)) {
             if (r.start() >= from && r.start() < pauseAt) {
                 topicsBefore.add(r.end() - r.start());
-            } else if (r.start() >= pauseAt && r.start() < resumeAt) {
+            } else if (r.start() >= stoppedAt && r.start() < contAt) {
                 topicsDuring.add(r.end() - r.start());
                 topicsNonOk += r.status() != 200 && r.status() >= 0 ? 1 : 0;
                 topicsUnanswered += r.status() < 0 ? 1 : 0;
-                topicsAfterResume += r.end() > resumeAt ? 1 : 0;
+                topicsAfterResume += r.end() > contAt ? 1 : 0;
             }
         }
 

@@ -44,6 +44,40 @@ final class ProcStat {
         }
     }
 
+    /**
+     * CPU time (utime + stime, nanoseconds) of the process's JIT compiler threads ({@code C1/C2 CompilerThre})
+     * and garbage collector threads ({@code GC Thread#n}, {@code G1 ...}), from {@code /proc/<pid>/task}:
+     * {@code {jit, gc}}. Threads that ended in between are missed, so these are lower bounds.
+     */
+    static long[] jitAndGcNanos(long pid) {
+        long jit = 0;
+        long gc = 0;
+        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) {
+            return new long[] {-1, -1};
+        }
+        for (java.io.File task : tasks) {
+            try {
+                String stat = Files.readString(task.toPath().resolve("stat"));
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                boolean isJit = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler");
+                boolean isGc = comm.startsWith("GC Thread") || comm.startsWith("G1 ");
+                if (isJit || isGc) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (isJit) {
+                        jit += ticks;
+                    } else {
+                        gc += ticks;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the thread ended
+            }
+        }
+        return new long[] {jit * 1_000_000_000L / TICKS_PER_SECOND, gc * 1_000_000_000L / TICKS_PER_SECOND};
+    }
+
     /** A field of {@code /proc/<pid>/status} in KiB ({@code VmRSS}, {@code VmHWM}), or -1. */
     static long statusKib(long pid, String field) {
         try {
