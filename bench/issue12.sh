@@ -90,7 +90,7 @@ if [ "$first202" -gt 0 ]; then
         echo "### \`java -jar\` to the first 202 (\`bench/first-202.sh $first202\`, JAVA_OPTS: ${EVENTGATE_JAVA_OPTS:-none})"
         echo
         echo '```'
-        JAVA_OPTS="${EVENTGATE_JAVA_OPTS:-}" bench/first-202.sh "$first202" 2>&1 || rc=1
+        JAVA_OPTS="${EVENTGATE_JAVA_OPTS:-}" bench/first-202.sh "$first202" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || rc=1
         echo '```'
         echo
     } | tee -a "$out/issue12.md"

@@ -193,7 +193,7 @@ public final class Issue12Bench {
         for (String[] t : targets) {
             line("| " + t[0] + " | " + t[1] + " | " + t[2] + " |");
         }
-        line("| `java -jar` to the first 202 | not in this run (`bench/issue12.sh --first-202`) | |");
+        line("| `java -jar` to the first 202 | not measured here: `bench/issue12.sh --first-202 N` adds it below | |");
         line();
         line("Load average (1, 5, 15 min) before / after: " + loadBefore + " / " + ProcStat.loadAverage()
                 + "; run time " + String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - started) / 1e9)
