@@ -17,7 +17,8 @@
 #                    JAVA_OPTS=$EVENTGATE_JAVA_OPTS
 #   options          --seconds N (10), --warmup N (5), --clients 1,16,64, --pause N (20), --slow N (1000),
 #                    --rss-seconds N (60), --only floor,side,paused,slow
-# Environment: EVENTGATE_JAVA_OPTS  EventGate's JVM flags (the README's launch settings)
+# Environment: EVENTGATE_JAVA_OPTS  EventGate's JVM flags (default: the README's launch settings,
+#                                   "@jvm.options -XX:SharedArchiveFile=target/eventgate.jsa")
 #              EVENTGATE_*          settings passed to EventGate (the smoke run sets EVENTGATE_SINK_TIMEOUT_MS=1000
 #                                   unless given, so that its 3 s pause outlasts the deadline)
 #              BENCH_LOADGEN_OPTS   JVM flags of the load generator's JVM
@@ -41,6 +42,10 @@ done
 
 [ -f target/eventgate.jar ] && [ -f target/test-classes/io/eventgate/bench/Issue12Bench.class ] || {
     echo "build first: mvn -B -o package -DskipTests && mvn -B -o test-compile" >&2; exit 2; }
+
+# EventGate starts the way the README says (jvm.options and the CDS archive) unless told otherwise;
+# EVENTGATE_JAVA_OPTS= (empty) measures JVM defaults.
+export EVENTGATE_JAVA_OPTS="${EVENTGATE_JAVA_OPTS-@jvm.options -XX:SharedArchiveFile=target/eventgate.jsa}"
 
 out=target/bench
 mkdir -p "$out"
