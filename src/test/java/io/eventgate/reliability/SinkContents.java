@@ -25,6 +25,7 @@ final class SinkContents {
     static final String TOPIC = "public.cps.za.test";
     /** The table of {@link #TOPIC} (src/main/resources/postgres/test.sql, db/migration). */
     static final String TABLE = "public_cps_za_test";
+    private static final Map<String, KafkaConsumer<String, String>> CONSUMERS = new HashMap<>();
 
     private SinkContents() {
     }
@@ -40,32 +41,38 @@ final class SinkContents {
         return readers;
     }
 
-    /** Every record of {@link #TOPIC} (one partition), by its key: the event_id (conf/topic_keys.json). */
-    static Map<String, Integer> kafka(String bootstrap) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    /**
+     * Every record of {@link #TOPIC} (one partition), by its key: the event_id (conf/topic_keys.json).
+     * One consumer per broker is kept for the read-backs that follow ({@link #closeConsumers}).
+     */
+    static synchronized Map<String, Integer> kafka(String bootstrap) {
+        KafkaConsumer<String, String> consumer = CONSUMERS.computeIfAbsent(bootstrap, b -> new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)));
         Map<String, Integer> found = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition partition = new TopicPartition(TOPIC, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka read-back did not reach offset " + end);
-                }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    String id = record.key() != null ? record.key() : HangingSink.eventId(record.value());
-                    found.merge(id, 1, Integer::sum);
-                }
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka read-back did not reach offset " + end);
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                String id = record.key() != null ? record.key() : HangingSink.eventId(record.value());
+                found.merge(id, 1, Integer::sum);
             }
         }
         return found;
+    }
+
+    static synchronized void closeConsumers() {
+        CONSUMERS.values().forEach(consumer -> consumer.close(Duration.ofSeconds(5)));
+        CONSUMERS.clear();
     }
 
     /** Every row of {@link #TABLE}, by event_id. */
