@@ -164,8 +164,8 @@ final class FaultResult {
         md.append("- **Answered 202 but missing from a sink: ").append(missing.size()).append(".**");
         missing.stream().limit(10).forEach(m -> md.append("\n  - ").append(m));
         md.append('\n');
-        md.append("- Answered 500 but held by some sink: ").append(failedButLanded()).append(" of ")
-                .append(failed()).append(".\n");
+        md.append("- Answered 500 but held by some sink: ").append(n(failedButLanded())).append(" of ")
+                .append(n(failed())).append(".\n");
         Map<String, Long> breakdown = new TreeMap<>();
         for (Outcome event : outcomes) {
             if (!event.accepted()) {
