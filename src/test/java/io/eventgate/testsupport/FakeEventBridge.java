@@ -56,6 +56,7 @@ public final class FakeEventBridge implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final java.util.Queue<String> acceptedDetails = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Behaviour behaviour = Behaviour.ACCEPT;
 
     private FakeEventBridge(HttpServer server) {
@@ -89,6 +90,15 @@ public final class FakeEventBridge implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /**
+     * The {@code Detail} of every entry of every PutEvents answered as accepted ({@link Behaviour#ACCEPT},
+     * or {@link Behaviour#SLOW} once its pause is over), since the fake started: what EventBridge
+     * would hold, whether or not the caller was still waiting for the answer. {@link #behave} keeps it.
+     */
+    public List<String> acceptedDetails() {
+        return List.copyOf(acceptedDetails);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> headers = new java.util.HashMap<>();
@@ -102,7 +112,7 @@ public final class FakeEventBridge implements AutoCloseable {
                 return;
             }
             switch (behaviour) {
-                case ACCEPT -> accept(exchange);
+                case ACCEPT -> accept(exchange, json);
                 case FAIL_ENTRY -> answer(exchange, 200, "{\"FailedEntryCount\":1,\"Entries\":[{\"ErrorCode\":\""
                         + FAILED_ENTRY_CODE + "\",\"ErrorMessage\":\"" + FAILED_ENTRY_MESSAGE + "\"}]}");
                 case SERVER_ERROR -> answer(exchange, 500, "{\"__type\":\"InternalException\",\"message\":\"Internal failure\"}");
@@ -110,14 +120,15 @@ public final class FakeEventBridge implements AutoCloseable {
                 case SILENT -> pause(SILENCE_MS);
                 case SLOW -> {
                     if (pause(SLOW_MS)) {
-                        accept(exchange);
+                        accept(exchange, json);
                     }
                 }
             }
         }
     }
 
-    private static void accept(HttpExchange exchange) throws IOException {
+    private void accept(HttpExchange exchange, JsonNode request) throws IOException {
+        request.path("Entries").forEach(entry -> acceptedDetails.add(entry.path("Detail").asText()));
         answer(exchange, 200, "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"" + UUID.randomUUID() + "\"}]}");
     }
 
