@@ -103,7 +103,9 @@ public final class GatewayRoutes extends RouteBuilder {
                     .executorService(fanOutPool())
                     // each sink's answer is taken as it comes, not in sink order behind a slower one
                     .streaming()
-                    .timeout(sinks.longestDeadlineMs() + 250)
+                    // a sink past its deadline is late whatever it says after; the margin is the
+                    // answer's own time to the client, so that it comes within deadline + 250 ms
+                    .timeout(sinks.longestDeadlineMs() + 100)
                     .aggregationStrategy(new SinkOutcomeStrategy())
                 .end()
                 .process(GatewayRoutes::answerPublish);

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Slow clients, all on one selector thread: {@code target} connections that each send the headers of
- * {@code POST /topics/public.cps.za.test} with {@code Content-Length: 100000} and no token, and then
+ * {@code POST /topics/public.cps.za.test} with {@code Content-Length: 100000} and no token (or a valid
+ * one, so that the server gets as far as waiting for the body), and then
  * one byte of body per second. A connection that the server answers or closes is counted (by status,
  * or as closed without an answer) and replaced by a new one (at most {@code target / 10} new ones per
  * 100 ms), so that about {@code target} stay connected. {@link #connectedSamples()} holds the number
@@ -24,11 +25,7 @@ import java.util.TreeMap;
  */
 final class SlowClients implements AutoCloseable {
 
-    private static final byte[] HEAD = ("POST /topics/" + BenchEvent.TOPIC + " HTTP/1.1\r\n"
-            + "Host: 127.0.0.1\r\n"
-            + "Content-Type: application/json\r\n"
-            + "Content-Length: 100000\r\n"
-            + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private final byte[] head;
 
     private final InetSocketAddress address;
     private final int target;
@@ -48,16 +45,24 @@ final class SlowClients implements AutoCloseable {
 
     private static final class Conn {
         final SocketChannel channel;
-        final ByteBuffer pending = ByteBuffer.wrap(HEAD);
+        final ByteBuffer pending;
         final ByteBuffer in = ByteBuffer.allocate(512);
         boolean established;
 
-        Conn(SocketChannel channel) {
+        Conn(SocketChannel channel, byte[] head) {
             this.channel = channel;
+            this.pending = ByteBuffer.wrap(head);
         }
     }
 
-    SlowClients(String host, int port, int target) throws IOException {
+    /** @param token a valid token to send (the connections then wait for their body), or null for none */
+    SlowClients(String host, int port, int target, String token) throws IOException {
+        this.head = ("POST /topics/" + BenchEvent.TOPIC + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                + "Content-Length: 100000\r\n"
+                + "\r\n").getBytes(StandardCharsets.US_ASCII);
         this.address = new InetSocketAddress(host, port);
         this.target = target;
         this.selector = Selector.open();
@@ -121,7 +126,7 @@ final class SlowClients implements AutoCloseable {
             SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Conn conn = new Conn(channel);
+            Conn conn = new Conn(channel, head);
             if (channel.connect(address)) {
                 established(channel.register(selector, SelectionKey.OP_READ, conn), conn);
             } else {
