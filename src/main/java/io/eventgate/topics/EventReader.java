@@ -1,6 +1,7 @@
 package io.eventgate.topics;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -101,12 +102,7 @@ public final class EventReader {
                     "Request body is " + body.length + " bytes; the limit is " + current.maxBodyBytes());
         }
         String text = strictUtf8(body);
-        JsonNode event;
-        try {
-            event = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw notJson(e);
-        }
+        JsonNode event = parse(text);
         if (event == null || !event.isObject()) {
             throw new GatewayException(400, "validation", "Request body must be a JSON object");
         }
@@ -116,6 +112,15 @@ public final class EventReader {
         }
         exchange.getMessage().setBody(text);
         exchange.setProperty(EVENT, event);
+    }
+
+    /** The body's JSON; 400 {@code validation} with a plain reason when it is not JSON. */
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw notJson(e);
+        }
     }
 
     /** 400 {@code validation} with one error per problem. */
@@ -161,7 +166,60 @@ public final class EventReader {
             return new GatewayException(400, "validation", parser.getParsingContext().pathAsPointer()
                     + ": the key appears more than once in its object" + where + "; send each key once");
         }
-        return new GatewayException(400, "validation", "Request body is not valid JSON: " + e.getOriginalMessage() + where);
+        String at2 = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return new GatewayException(400, "validation", "Request body is not valid JSON" + at2 + ": "
+                + plain(e.getOriginalMessage()));
+    }
+
+    /**
+     * Jackson's reason in a plain sentence: its own messages name its classes and settings
+     * ({@code StreamReadConstraints.getMaxNestingDepth()}, token types), which mean nothing to a client.
+     */
+    static String plain(String jackson) {
+        String m = jackson == null ? "" : jackson;
+        if (m.contains("nesting depth")) {
+            return "it is nested deeper than " + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels";
+        }
+        if (m.startsWith("Number value length") || m.startsWith("Number length")) {
+            return "a number has more than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " digits";
+        }
+        if (m.startsWith("String value length") || m.startsWith("String length")) {
+            return "a string is longer than " + StreamReadConstraints.DEFAULT_MAX_STRING_LEN + " characters";
+        }
+        if (m.startsWith("Name length")) {
+            return "a key is too long";
+        }
+        if (m.startsWith("Unexpected end-of-input")) {
+            return "it ends before the JSON value is complete";
+        }
+        if (m.startsWith("Trailing token")) {
+            return "there is more after the JSON value";
+        }
+        if (m.startsWith("Unrecognized token")) {
+            int quote = m.indexOf('\'');
+            int end = quote < 0 ? -1 : m.indexOf('\'', quote + 1);
+            return end > quote && end - quote <= 41 ? "unrecognized word " + m.substring(quote, end + 1) : "unrecognized word";
+        }
+        if (m.startsWith("Unexpected character")) {
+            return "unexpected character" + quotedCharacter(m);
+        }
+        if (m.startsWith("Illegal unquoted character") || m.contains("control character")) {
+            return "a control character must be escaped inside a string";
+        }
+        if (m.contains("Leading zeroes") || m.contains("numeric value") || m.contains("Non-standard token")) {
+            return "a number is not valid JSON";
+        }
+        if (m.startsWith("Unrecognized character escape") || m.contains("escape")) {
+            return "a string has an invalid escape";
+        }
+        return "it is malformed";
+    }
+
+    /** The character of Jackson's "Unexpected character ('x' (code 120))", as {@code  'x'}. */
+    private static String quotedCharacter(String m) {
+        int open = m.indexOf("('");
+        int close = open < 0 ? -1 : m.indexOf("' (code", open);
+        return open >= 0 && close > open && close - open <= 4 ? " " + m.substring(open + 1, close + 1) : "";
     }
 
     /** Sets {@link Exchanges#KEY} from the field that topic_keys.json names for the topic, if any. */
