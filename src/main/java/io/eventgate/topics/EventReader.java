@@ -161,7 +161,25 @@ public final class EventReader {
             return new GatewayException(400, "validation", parser.getParsingContext().pathAsPointer()
                     + ": the key appears more than once in its object" + where + "; send each key once");
         }
-        return new GatewayException(400, "validation", "Request body is not valid JSON: " + e.getOriginalMessage() + where);
+        return new GatewayException(400, "validation", "Request body is not valid JSON: " + plain(e.getOriginalMessage()) + where);
+    }
+
+    /**
+     * Jackson's message as a plain sentence: without the Java names it cites (the type it was reading
+     * into, the feature or the constraint that refused the text) nor its own rendering of a location.
+     */
+    static String plain(String jackson) {
+        if (jackson.startsWith("Trailing token")) {
+            return "more text follows the end of the JSON value";
+        }
+        String text = jackson
+                .replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)]", "line $1, column $2")
+                .replaceAll(", from `[^`]*`", "")
+                .replaceAll(" \\(not recognized as one since Feature '[^']*' not enabled for parser\\)", "")
+                .replaceAll(":? ?\\(?enable `[^`]*` to allow\\)?", "")
+                .trim();
+        // A message of a kind not met here that still names Java things: only that it is not JSON.
+        return text.contains("`") || text.contains("Feature") ? "the text does not follow the JSON grammar" : text;
     }
 
     /** Sets {@link Exchanges#KEY} from the field that topic_keys.json names for the topic, if any. */
