@@ -5,9 +5,16 @@ import io.eventgate.config.Settings;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.Responses;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -21,6 +28,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -36,6 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +74,9 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
     private static final Logger LOG = LoggerFactory.getLogger(HttpFrontDoor.class);
     /** How long a refused request's unread body is still drained before the connection closes. */
     private static final long LINGER_MILLIS = 1000;
+    /** Vert.x's name for its request decoder in a connection's pipeline. */
+    private static final String DECODER = "httpDecoder";
+    private static final String MALFORMED = "Malformed HTTP request";
 
     /**
      * The server's limits, from the settings ({@code http.*} in config.json, or
@@ -95,6 +108,7 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
     private final Map<HttpConnection, ConnectionClock> connections = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private Limits limits;
+    private HttpServerOptions serverOptions;
     private Vertx vertx;
     private Producer producer;
     private AsyncProcessor gateway;
@@ -136,6 +150,7 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
                 .setTcpNoDelay(true)
                 .setHttp2ClearTextEnabled(false)
                 .setHandle100ContinueAutomatically(false);
+        serverOptions = options;
         CompletableFuture<String> deployed = new CompletableFuture<>();
         vertx.deployVerticle(() -> new ServerVerticle(options),
                         new DeploymentOptions().setInstances(Math.max(1, limits.eventLoops())))
@@ -193,6 +208,11 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
     private final class ConnectionClock {
         private final HttpConnection connection;
         private long timer = -1;
+        /**
+         * Set once an answer says {@code Connection: close}: a request that follows on the connection
+         * (pipelined, or the rest of a body read as a request) is not served.
+         */
+        private boolean closing;
 
         ConnectionClock(HttpConnection connection) {
             this.connection = connection;
@@ -215,6 +235,7 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
     }
 
     private void connected(HttpConnection connection) {
+        strictDecoding(connection);
         ConnectionClock clock = new ConnectionClock(connection);
         connections.put(connection, clock);
         connection.closeHandler(closed -> {
@@ -224,22 +245,30 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
         clock.waitForHead(limits.headerTimeoutMs());
     }
 
-    /** A request that Vert.x could not decode: too long a head (431), request line (414), or malformed (400). */
+    /**
+     * A request that Vert.x could not decode: too long a head (431), request line (414), an HTTP version
+     * other than 1.0 and 1.1 (505), or malformed (400).
+     */
     private void invalid(HttpServerRequest request) {
+        if (closing(request)) {
+            return;
+        }
         DecoderResult result = request.decoderResult();
         Throwable cause = result == null ? null : result.cause();
-        int status;
-        String message;
         if (cause instanceof TooLongHttpHeaderException) {
-            status = 431;
-            message = "Request headers are larger than the limit of " + limits.maxHeaderBytes() + " bytes";
+            refuse(request, 431, "Request headers are larger than the limit of " + limits.maxHeaderBytes() + " bytes");
         } else if (cause instanceof TooLongHttpLineException) {
-            status = 414;
-            message = "Request line is longer than the limit of " + limits.maxLineBytes() + " bytes";
+            refuse(request, 414, "Request line is longer than the limit of " + limits.maxLineBytes() + " bytes");
+        } else if (cause instanceof UnsupportedVersion) {
+            refuse(request, 505, "HTTP version not supported; use HTTP/1.1");
         } else {
-            status = 400;
-            message = "Malformed HTTP request";
+            refuse(request, 400, MALFORMED);
         }
+    }
+
+    /** Answers a request that is refused as HTTP, with the contract's body, and closes the connection. */
+    private void refuse(HttpServerRequest request, int status, String message) {
+        markClosing(request);
         request.response()
                 .setStatusCode(status)
                 .putHeader("Content-Type", Responses.APPLICATION_JSON)
@@ -248,10 +277,103 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
                 .onComplete(done -> request.connection().close());
     }
 
+    /**
+     * Decodes the connection's requests with {@link StrictRequestDecoder} instead of Vert.x's own, which
+     * reads a request that has both Content-Length and Transfer-Encoding by the latter and keeps the
+     * connection (a way to smuggle a request past a proxy that reads it by the former), and leaves an
+     * unknown HTTP version to a bare 501. Called when the connection opens, before it has read anything.
+     */
+    private void strictDecoding(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base) {
+            ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+            if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+                pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(serverOptions));
+                return;
+            }
+        }
+        LOG.warn("No strict request decoding on {}: Vert.x's pipeline is not as expected", connection);
+    }
+
+    /**
+     * Vert.x's request decoder, refusing (as a malformed request, which {@link #invalid} answers and
+     * closes) what RFC 9112 lets a server refuse and what could be read two ways: a request with both
+     * Content-Length and Transfer-Encoding, and an HTTP version other than 1.0 and 1.1. A body that
+     * cannot be decoded (a chunk size that is not hex) is reported once the current read is over, so
+     * that the answer to it (400, {@link HttpRequestBody}) is sent before Vert.x closes the connection.
+     */
+    static final class StrictRequestDecoder extends VertxHttpRequestDecoder {
+
+        StrictRequestDecoder(HttpServerOptions options) {
+            super(options);
+        }
+
+        @Override
+        protected HttpMessage createMessage(String[] initialLine) {
+            HttpMessage message = super.createMessage(initialLine);
+            if (message.protocolVersion() != HttpVersion.HTTP_1_1 && message.protocolVersion() != HttpVersion.HTTP_1_0) {
+                throw new UnsupportedVersion();
+            }
+            return message;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int from = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = from; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpContent content && !(content instanceof HttpMessage)
+                        && content.decoderResult().isFailure()) {
+                    // Vert.x closes the connection on this failure at once: answers written during a read
+                    // are flushed at its end, so the one to this failure would be lost. Nothing more is
+                    // decoded after it.
+                    Throwable cause = content.decoderResult().cause();
+                    ReferenceCountUtil.release(out.remove(i));
+                    ctx.channel().eventLoop().execute(() -> ctx.fireExceptionCaught(cause));
+                    return;
+                }
+            }
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            throw new IllegalArgumentException("Content-Length and Transfer-Encoding both");
+        }
+    }
+
+    /** An HTTP version that the server does not speak. */
+    static final class UnsupportedVersion extends IllegalArgumentException {
+        UnsupportedVersion() {
+            super("HTTP version not supported");
+        }
+    }
+
+    /** Whether the connection of this request is closing: then the request is not served. */
+    private boolean closing(HttpServerRequest request) {
+        ConnectionClock clock = connections.get(request.connection());
+        return clock != null && clock.closing;
+    }
+
+    private void markClosing(HttpServerRequest request) {
+        ConnectionClock clock = connections.get(request.connection());
+        if (clock != null) {
+            clock.closing = true;
+        }
+    }
+
     private void handle(HttpServerRequest request) {
+        if (closing(request)) {
+            return;
+        }
         ConnectionClock clock = connections.get(request.connection());
         if (clock != null) {
             clock.stop();
+        }
+        String transferEncoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        if (transferEncoding != null && !transferEncoding.trim().equalsIgnoreCase("chunked")) {
+            // RFC 9112 6.3: a body whose length cannot be known (a coding other than chunked alone) is
+            // refused and the connection closed, so that what follows is not read as another request.
+            refuse(request, 400, MALFORMED);
+            return;
         }
         Context eventLoop = vertx.getOrCreateContext();
         Exchange exchange = new DefaultExchange(camelContext, ExchangePattern.InOut);
@@ -342,6 +464,7 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
         boolean unread = !request.isEnded() && hasBody(request);
         if (unread) {
             response.putHeader("Connection", "close");
+            markClosing(request);
         }
         Buffer payload = body == null || request.method() == HttpMethod.HEAD ? Buffer.buffer() : Buffer.buffer(body);
         if (request.method() == HttpMethod.HEAD && body != null) {

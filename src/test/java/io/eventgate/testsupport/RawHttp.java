@@ -48,8 +48,13 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public RawHttp send(String text) {
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Sends these very bytes (a request with a body that is not Latin-1 text, or not text at all). */
+    public RawHttp send(byte[] bytes) {
         try {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
             return this;
         } catch (IOException e) {
