@@ -20,6 +20,9 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class HttpRequestBody implements RequestBody {
 
+    /** The most that is set aside for a body before its bytes come. */
+    private static final long INITIAL_CAPACITY = 4096;
+
     private final Vertx vertx;
     private final Context eventLoop;
     private final HttpServerRequest request;
@@ -53,7 +56,9 @@ final class HttpRequestBody implements RequestBody {
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             request.response().writeContinue();
         }
-        received = Buffer.buffer((int) Math.max(0, Math.min(declared, limit)));
+        // Memory grows with the bytes that actually arrive, not with what the client announced: a
+        // thousand slow clients announcing 100 KB each must not take 100 MB before sending any of it.
+        received = Buffer.buffer((int) Math.max(0, Math.min(declared, Math.min(limit, INITIAL_CAPACITY))));
         timer = vertx.setTimer(timeoutMillis, id -> finish(null, new GatewayException(408, "validation",
                 "Request body not received within " + timeoutMillis / 1000 + " s")));
         request.exceptionHandler(e -> finish(null, new GatewayException(400, "validation", "Request body cannot be read")));
