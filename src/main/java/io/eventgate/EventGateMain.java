@@ -25,6 +25,7 @@ public final class EventGateMain {
     public static final String CDS_TRAINING = "eventgate.cds.train";
 
     public static void main(String[] args) throws Exception {
+        Logging.configure();
         if (Boolean.getBoolean(CDS_TRAINING)) {
             HttpCdsTraining.run();
             return;

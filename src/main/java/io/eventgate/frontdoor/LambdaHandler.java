@@ -3,6 +3,7 @@ package io.eventgate.frontdoor;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.eventgate.EventGateApplication;
+import io.eventgate.Logging;
 import io.eventgate.config.ConfigException;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.S3ConfigReader;
@@ -37,6 +38,10 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
     public static final String FUNCTION_NAME_ENV = "AWS_LAMBDA_FUNCTION_NAME";
     /** How long a failed start is remembered before a request tries again. */
     public static final Duration INIT_RETRY_INTERVAL = Duration.ofSeconds(30);
+
+    static {
+        Logging.configure(); // before the first logger: LOG_LEVEL
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LambdaHandler.class);
 

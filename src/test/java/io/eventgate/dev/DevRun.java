@@ -20,6 +20,7 @@ public final class DevRun {
     }
 
     public static void main(String[] args) throws Exception {
+        io.eventgate.Logging.configure();
         EmbeddedKafka kafka = EmbeddedKafka.start();
         DevTokens tokens = DevTokens.create();
         EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
