@@ -361,11 +361,11 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
     }
 
     private void handle(HttpServerRequest request) {
-        if (closing(request)) {
-            return;
-        }
         ConnectionClock clock = connections.get(request.connection());
         if (clock != null) {
+            if (clock.closing) {
+                return;
+            }
             clock.stop();
         }
         String transferEncoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
@@ -461,10 +461,12 @@ public final class HttpFrontDoor extends ServiceSupport implements CamelContextA
                 response.putHeader(name, String.valueOf(header.getValue()));
             }
         }
-        boolean unread = !request.isEnded() && hasBody(request);
+        boolean unread = hasBody(request);
         if (unread) {
             response.putHeader("Connection", "close");
-            markClosing(request);
+            if (clock != null) {
+                clock.closing = true;
+            }
         }
         Buffer payload = body == null || request.method() == HttpMethod.HEAD ? Buffer.buffer() : Buffer.buffer(body);
         if (request.method() == HttpMethod.HEAD && body != null) {
