@@ -22,6 +22,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.model.Model;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +147,21 @@ public class EventGateConfiguration implements CamelConfiguration {
                 // The routes run now: open the door (stopped with the context).
                 ctx.addService(http, true, true);
                 HttpPriming.startIfWanted(EventGateApplication.running(ctx, config, sinks));
+            }
+        });
+        // A route added or removed while running (a live reload, camel.main.routes-reload-enabled or
+        // camel run --dev) may be a sink: look at the routes again.
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.RouteStartedEvent || event instanceof CamelEvent.RouteRemovedEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                if (context.isStarted()) {
+                    sinks.refresh(context);
+                }
             }
         });
         context.addService(new ServiceSupport() {

@@ -98,6 +98,11 @@ public final class SinkDirectory {
         sinks = List.copyOf(found);
     }
 
+    /** Whether the sink's {@code sinks.<name>.requires} setting names a setting that is empty. */
+    boolean requiresUnmet(String name) {
+        return !missingSettings(config.current().settings(), name).isEmpty();
+    }
+
     /**
      * Records a sink whose routes are not added because the configuration lacks settings they use; it
      * stays "not configured" until a restart. True the first time (for one log line), and only for an

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * with a default ({@code {{eventgate.x:10}}}) or an optional one ({@code {{?eventgate.x}}}) is not.
  * When a required one has no value (or an empty one), the file's routes ({@code direct:sink-<name>}
  * and its probe {@code direct:health-<name>}) are not added to Camel: the sink is "not configured",
- * shown so in {@code /health}, and one WARN line says what to set.
+ * shown so in {@code /health}, and one WARN line says what to set (an INFO line when the sink's
+ * {@code sinks.<name>.requires} setting already says it is off, as for EventBridge without a bus).
  *
  * <p>It is Camel's model route filter, so it sees each route before Camel creates it, whatever
  * loads the routes (camel-main's include pattern, Camel JBang, a live reload). Other routes pass.
@@ -56,8 +57,13 @@ public final class SinkRouteFilter implements Function<RouteDefinition, Boolean>
             return true;
         }
         if (sinks.leaveOut(sink.get(), missing)) {
-            LOG.warn("Sink {} is not configured, so it is off: set {} (used by {})", sink.get(),
-                    String.join(", ", missing), route.getResource().getLocation());
+            if (sinks.requiresUnmet(sink.get())) {
+                // Off by its own sinks.<name>.requires, as a built-in sink is when its setting is left empty.
+                LOG.info("Sink {} is not configured: {} not set", sink.get(), String.join(", ", missing));
+            } else {
+                LOG.warn("Sink {} is not configured, so it is off: set {} (used by {})", sink.get(),
+                        String.join(", ", missing), route.getResource().getLocation());
+            }
         }
         return false;
     }

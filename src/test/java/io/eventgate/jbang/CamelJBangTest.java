@@ -9,6 +9,7 @@ import io.eventgate.testsupport.SharedKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
@@ -27,10 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's Camel JBang run, for real: Camel JBang ({@link CamelJBang}, in a JVM of its own, as
- * the {@code camel} command would be) runs {@code camel run routes/*.yaml application.properties}
- * from the project folder, against an in-JVM broker. camel-main finds EventGate through the
- * configuration class that {@code application.properties} names; the test posts an event over HTTP
- * and reads it back from Kafka.
+ * the {@code camel} command would be) runs {@code camel run <routes>/*.yaml application.properties --dev}
+ * from the project folder, against an in-JVM broker, on a copy of {@code routes/} with the two example
+ * sinks added (the archive configured, the webhook not). camel-main finds EventGate through the
+ * configuration class that {@code application.properties} names. The test posts events over HTTP, reads
+ * them back from Kafka and the archive, and edits the archive's route while it runs (live reload).
  */
 class CamelJBangTest {
 
@@ -39,6 +41,10 @@ class CamelJBangTest {
 
     private static Process camel;
     private static Path log;
+    @TempDir
+    static Path routes;
+    @TempDir
+    static Path archive;
     private static int port;
     private static DevTokens tokens;
 
@@ -48,20 +54,29 @@ class CamelJBangTest {
         tokens = DevTokens.create();
         port = RunningGateway.freePort();
         log = Files.createTempFile("camel-jbang-", ".log");
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Files.copy(Path.of("examples/sinks/file-archive.yaml"), routes.resolve("file-archive.yaml"));
+        Files.copy(Path.of("examples/sinks/webhook.yaml"), routes.resolve("webhook.yaml"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                // a start-up of many classes run once: the quick compiler is enough
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), CamelJBang.class.getName(),
                 "run"));
-        try (var routes = Files.list(Path.of("routes"))) {
-            routes.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> command.add(p.toString()));
+        try (var files = Files.list(routes)) {
+            files.sorted().forEach(p -> command.add(p.toString()));
         }
         // Everything is on the class path here: nothing to download.
-        command.addAll(List.of("application.properties", "--download=false"));
+        command.addAll(List.of("application.properties", "--dev", "--download=false"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         builder.environment().put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", bootstrap);
         builder.environment().put("EVENTGATE_TOKEN_PUBLIC_KEYS_URL", tokens.keysUrl());
-        builder.environment().put("LOG_LEVEL", "INFO");
+        builder.environment().put("EVENTGATE_SINKS_ARCHIVE_DIRECTORY", archive.toString());
         camel = builder.start();
         awaitTopics(Duration.ofSeconds(90));
     }
@@ -77,18 +92,16 @@ class CamelJBangTest {
     }
 
     @Test
-    void anEventPostedToCamelJBangIsAcceptedAndLandsInKafka() throws Exception {
+    void anEventPostedToCamelJBangIsAcceptedAndLandsInKafkaAndTheArchive() throws Exception {
         String id = Events.id();
         String body = Events.test(id);
 
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/topics/" + TOPIC))
-                .header("Authorization", "Bearer " + tokens.token("TestUser", Duration.ofMinutes(5)))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = publish(body);
 
         assertEquals(202, response.statusCode(), response.body() + "\n" + tail());
         assertEquals(body, KafkaRecords.find(SharedKafka.bootstrapServers(), TOPIC, r -> r.value().contains(id),
                 Duration.ofSeconds(10)).orElseThrow().value());
+        assertEquals(List.of(body), archived(archive, id));
     }
 
     @Test
@@ -96,10 +109,54 @@ class CamelJBangTest {
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        assertTrue(health.body().contains("\"eventbridge\":\"not configured\""), health.body());
+        assertTrue(health.body().contains("\"webhook\":\"not configured\""), health.body());
+        assertTrue(health.body().contains("\"archive\":\"ok\""), health.body());
         assertTrue(health.body().contains("\"kafka\":\"ok\""), health.body());
-        assertTrue(Files.readString(log).contains(
-                "Sink eventbridge is not configured, so it is off: set event_bus_arn"), tail());
+        assertEquals(1, Files.readAllLines(log).stream().filter(line -> line.contains(
+                "WARN SinkRouteFilter - Sink webhook is not configured, so it is off: set sinks.webhook.url")).count(), tail());
+    }
+
+    @Test
+    void aSinkRouteEditedWhileItRunsIsReloaded() throws Exception {
+        Path route = routes.resolve("file-archive.yaml");
+        Files.writeString(route, Files.readString(route).replace(
+                "fileName: \"${exchangeProperty.eventGateTopic}/", "fileName: \"reloaded/${exchangeProperty.eventGateTopic}/"));
+
+        // The file watcher notices within a few seconds; until then events go to the old folder.
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (System.nanoTime() < deadline) {
+            String id = Events.id();
+            assertEquals(202, publish(Events.test(id)).statusCode(), tail());
+            if (!archived(archive.resolve("reloaded").resolve(TOPIC), id).isEmpty()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the edited archive route was not reloaded:\n" + tail());
+    }
+
+    private static HttpResponse<String> publish(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("/topics/" + TOPIC))
+                .header("Authorization", "Bearer " + tokens.token("TestUser", Duration.ofMinutes(5)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The archived files under {@code folder} (by date) that hold the event {@code id}. */
+    private static List<String> archived(Path folder, String id) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (var files = Files.walk(folder)) {
+            List<String> found = new ArrayList<>();
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = Files.readString(file);
+                if (content.contains(id)) {
+                    found.add(content);
+                }
+            }
+            return found;
+        }
     }
 
     private static URI uri(String path) {
