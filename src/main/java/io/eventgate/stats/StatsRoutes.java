@@ -70,6 +70,8 @@ public final class StatsRoutes extends RouteBuilder {
                 .threads(threads, threads).maxQueueSize(queue)
                     .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).threadName("stats")
                 .to("sql:classpath:stats/runs.sql?dataSource=#" + PostgresDataSource.BEAN_NAME
-                        + "&template.queryTimeout=" + timeoutSeconds);
+                        // the count of :# parameters in the file: without it camel-sql asks the database
+                        // for them first, a round trip that the query timeout does not cover
+                        + "&parametersCount=4&template.queryTimeout=" + timeoutSeconds);
     }
 }
