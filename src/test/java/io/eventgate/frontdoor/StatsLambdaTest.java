@@ -142,6 +142,8 @@ class StatsLambdaTest {
         assertEquals("Field 'cursor' must be an integer (internal_id).", invalid.at("/errors/0/message").asText());
         JsonNode unknown = answer(handler.handleRequest(v2Stats("public.cps.za.nope", token("FooBarUser"), "{}"), null), 404);
         assertEquals("topic", unknown.at("/errors/0/type").asText());
+        JsonNode badPath = answer(handler.handleRequest(v1Stats("public.cps.za.%ZZ", token("FooBarUser"), "{}"), null), 400);
+        assertEquals("Request path is not valid URL encoding", badPath.at("/errors/0/message").asText());
         // API Gateway sends no body as null: the defaults
         Map<String, Object> noBody = v1Stats(RUNS, token("FooBarUser"), "{}");
         noBody.put("body", null);
