@@ -74,6 +74,7 @@ public final class EventGateApplication {
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
+        main.configure().addRoutesBuilder(new io.eventgate.stats.StatsRoutes(config));
         HttpFrontDoor http = frontDoor == FrontDoor.HTTP ? new HttpFrontDoor(config) : null;
         EventGateApplication[] started = new EventGateApplication[1];
         overrides.forEach(main::addOverrideProperty);

@@ -78,6 +78,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
                     .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health)
                     .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
+                    .when(endpoint(RequestRouter.Endpoint.STATS)).to(io.eventgate.stats.StatsRoutes.STATS)
                     .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
                 .end();
 
