@@ -55,7 +55,7 @@ public final class DeliveryLedger extends ServiceSupport {
     public static final String BEAN_NAME = "deliveryLedger";
     static final String DEFAULT_IDENTITY_FIELD = "event_id";
     static final long DEFAULT_EXPIRY_SECONDS = 86_400;
-    static final long DEFAULT_MAX_ENTRIES = 100_000;
+    static final long DEFAULT_MAX_ENTRIES = 20_000;
     static final String DEFAULT_TABLE = "eventgate_delivery_acks";
     /** Identities longer than this are kept as their SHA-256, so that no client can make a key large. */
     static final int LONGEST_KEPT_ID = 64;
@@ -73,7 +73,7 @@ public final class DeliveryLedger extends ServiceSupport {
     private final int maxEntries;
     private final Map<String, IdempotentRepository> repositories = new ConcurrentHashMap<>();
     private final Jdbc jdbc;
-    private ExecutorService executor;
+    private volatile ExecutorService executor;
     private ScheduledExecutorService timer;
 
     DeliveryLedger(CamelContext context, ConfigHolder config) {
@@ -115,7 +115,10 @@ public final class DeliveryLedger extends ServiceSupport {
         return kind == Kind.JDBC;
     }
 
-    /** A small pool of the ledger's own for the blocking calls (bounded; a rejected call is the caller's to handle). */
+    /**
+     * When {@link #blocking()}: a small pool of the ledger's own for its calls ({@code delivery.threads},
+     * 1000 waiting at most; a rejected call is the caller's to handle). Null otherwise.
+     */
     public ExecutorService executor() {
         return executor;
     }
@@ -212,12 +215,12 @@ public final class DeliveryLedger extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        int threads = (int) positive(config.current().settings(), "delivery.threads", 4);
-        executor = context.getExecutorServiceManager().newThreadPool(this, "delivery-ledger",
-                new ThreadPoolProfileBuilder("eventgate-delivery-ledger")
-                        .poolSize(threads).maxPoolSize(threads).maxQueueSize(1000)
-                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
         if (jdbc != null) {
+            int threads = (int) positive(config.current().settings(), "delivery.threads", 4);
+            executor = context.getExecutorServiceManager().newThreadPool(this, "delivery-ledger",
+                    new ThreadPoolProfileBuilder("eventgate-delivery-ledger")
+                            .poolSize(threads).maxPoolSize(threads).maxQueueSize(1000)
+                            .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
             jdbc.start();
             timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "delivery-ledger-cleanup");
             timer.scheduleWithFixedDelay(this::flush, jdbc.retryMillis, jdbc.retryMillis, TimeUnit.MILLISECONDS);
