@@ -138,7 +138,13 @@ public final class DeliveryLedger extends ServiceSupport {
         if (field.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode value = field.startsWith("/") ? event.at(field) : event.get(field);
+        JsonNode value;
+        try {
+            value = field.startsWith("/") ? event.at(field) : event.get(field);
+        } catch (IllegalArgumentException e) {
+            // not a JSON pointer (a bad ~ escape): no identity, rather than a failed publish
+            return Optional.empty();
+        }
         if (value == null || !(value.isTextual() || value.isIntegralNumber())) {
             return Optional.empty();
         }
@@ -197,12 +203,13 @@ public final class DeliveryLedger extends ServiceSupport {
     }
 
     /**
-     * {@code <topic>/<id>}; an id over {@link #LONGEST_KEPT_ID} characters, or one that could be
-     * mistaken for a digest, is kept as {@code <topic>/sha256:<hex>}. Topic names are file names,
-     * so they hold no {@code /}.
+     * {@code <topic>/<id>}; an id over {@link #LONGEST_KEPT_ID} characters, one that could be
+     * mistaken for a digest, or one with a NUL (which a Postgres text column refuses: such an id
+     * would make the shared table look down) is kept as {@code <topic>/sha256:<hex>}. Topic names are
+     * file names, so they hold no {@code /}.
      */
     static String key(String topic, String id) {
-        if (id.length() <= LONGEST_KEPT_ID && !id.startsWith(HASHED)) {
+        if (id.length() <= LONGEST_KEPT_ID && !id.startsWith(HASHED) && id.indexOf('\u0000') < 0) {
             return topic + "/" + id;
         }
         try {

@@ -25,6 +25,12 @@ class DeliveryLedgerKeyTest {
     }
 
     @Test
+    void anIdWithANulIsHashedSinceAPostgresTextColumnRefusesOne() {
+        String key = DeliveryLedger.key("t", "a\u0000b");
+        assertTrue(key.startsWith("t/sha256:") && key.indexOf('\u0000') < 0, key);
+    }
+
+    @Test
     void anIdThatLooksLikeADigestIsHashedTooSoItCannotStandForAnother() {
         String longId = "y".repeat(65);
         String digestKey = DeliveryLedger.key("t", longId);

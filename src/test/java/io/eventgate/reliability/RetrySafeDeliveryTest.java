@@ -44,6 +44,7 @@ class RetrySafeDeliveryTest {
 
     private static final String TEST = "public.cps.za.test";
     private static final String DLCHANGE = "public.cps.za.dlchange";
+    private static final String RUNS = "public.cps.za.runs";
     private static final long SINK_TIMEOUT_MS = 3000;
 
     @TempDir
@@ -53,7 +54,7 @@ class RetrySafeDeliveryTest {
 
     private static RestartablePostgres postgres;
     private static String bootstrap;
-    /** The in-memory ledger (the default); dlchange has no identity field here. */
+    /** The in-memory ledger (the default); dlchange has no identity field here, and runs has job_ref. */
     private static RunningGateway gateway;
 
     @BeforeAll
@@ -62,7 +63,9 @@ class RetrySafeDeliveryTest {
         Files.copy(Path.of("examples/sinks/file-archive.yaml"), routes.resolve("file-archive.yaml"));
         bootstrap = SharedKafka.bootstrapServers();
         postgres = database.join();
-        gateway = RunningGateway.start(settings(Map.of("eventgate.delivery.identity_fields." + DLCHANGE, "")));
+        gateway = RunningGateway.start(settings(Map.of(
+                "eventgate.delivery.identity_fields." + DLCHANGE, "",
+                "eventgate.delivery.identity_fields." + RUNS, "/job_ref")));
     }
 
     @AfterAll
@@ -175,6 +178,20 @@ class RetrySafeDeliveryTest {
     }
 
     @Test
+    void aTopicMayNameItsOwnIdentityField() {
+        String jobRef = "job-" + Events.id();
+        String first = Events.id();
+        String second = Events.id();
+        assertEquals(202, publish(gateway, RUNS, Events.runs(first, "spark", "dev", "DLAK").replace("spark-123", jobRef)).statusCode());
+        HttpResponse<String> again = publish(gateway, RUNS, Events.runs(second, "spark", "dev", "DLAK").replace("spark-123", jobRef));
+
+        assertEquals(202, again.statusCode(), again.body());
+        assertEquals(1, kafkaCopies(gateway, RUNS, jobRef), "the second event has the first one's identity (job_ref)");
+        assertEquals(0, rows("SELECT count(*) FROM public_cps_za_runs WHERE event_id = ?", second));
+        assertEquals(1, rows("SELECT count(*) FROM public_cps_za_runs WHERE event_id = ?", first));
+    }
+
+    @Test
     void twoConcurrentRequestsWithOneIdLoseNothing() {
         String id = Events.id();
         String event = Events.test(id);
@@ -281,7 +298,7 @@ class RetrySafeDeliveryTest {
     }
 
     private static HttpResponse<String> publish(RunningGateway to, String topic, String event) {
-        String user = topic.equals(DLCHANGE) ? "FooUser" : "TestUser";
+        String user = topic.equals(DLCHANGE) ? "FooUser" : topic.equals(RUNS) ? "FooBarUser" : "TestUser";
         return to.post("/topics/" + topic, to.token(user), event);
     }
 
@@ -303,7 +320,9 @@ class RetrySafeDeliveryTest {
     /** Publishes a new event to {@code topic} and returns its id. */
     private static String marker(RunningGateway via, String topic) {
         String id = Events.id();
-        String event = topic.equals(DLCHANGE) ? Events.dlchange(id) : Events.test(id);
+        String event = topic.equals(DLCHANGE) ? Events.dlchange(id)
+                : topic.equals(RUNS) ? Events.runs(id, "spark", "dev", "DLAK").replace("spark-123", "marker-" + id)
+                : Events.test(id);
         assertEquals(202, publish(via, topic, event).statusCode());
         return id;
     }
