@@ -87,6 +87,22 @@ public final class DeliveryLedger extends ServiceSupport {
     }
 
     /**
+     * Checks the {@code delivery.*} settings that are read at start, so that a wrong one stops start-up
+     * with its one-line reason ({@link ConfigException}) before Camel starts.
+     */
+    public static void checkSettings(Settings settings) {
+        Kind kind = kind(settings);
+        for (String key : new String[] {"delivery.expiry_seconds", "delivery.memory.max_entries", "delivery.threads",
+                "delivery.jdbc.retry_ms", "delivery.jdbc.cleanup_seconds", "delivery.jdbc.max_unwritten",
+                "delivery.jdbc.timeout_ms"}) {
+            positive(settings, key, 1);
+        }
+        if (kind == Kind.JDBC) {
+            Jdbc.table(settings);
+        }
+    }
+
+    /**
      * The application's ledger: the one bound in the registry, else a new one, bound and started with
      * the context (and stopped with it). The settings {@code delivery.repository}, the expiry and the
      * bounds are read here, once: a change needs a restart. The identity fields are read per event.
@@ -304,14 +320,7 @@ public final class DeliveryLedger extends ServiceSupport {
         private final int maxUnwritten;
 
         Jdbc(ConfigHolder config, Settings settings, long expirySeconds) {
-            if (!PostgresCredentials.configured(settings)) {
-                throw new ConfigException("setting 'delivery.repository': jdbc needs the Postgres database "
-                        + "(postgres.secret_name, postgres.jdbc_url or postgres.host)");
-            }
-            this.table = settings.get("delivery.jdbc.table", DEFAULT_TABLE);
-            if (!TABLE_NAME.matcher(table).matches()) {
-                throw new ConfigException("setting 'delivery.jdbc.table': '" + table + "' is not a table name");
-            }
+            this.table = table(settings);
             this.expirySeconds = expirySeconds;
             this.retryMillis = positive(settings, "delivery.jdbc.retry_ms", 5000);
             this.cleanupSeconds = positive(settings, "delivery.jdbc.cleanup_seconds", 600);
@@ -324,6 +333,19 @@ public final class DeliveryLedger extends ServiceSupport {
             this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
             this.database = new SharedJdbcRepository.Availability(retryMillis);
+        }
+
+        /** The table's name; the database must be configured. */
+        static String table(Settings settings) {
+            if (!PostgresCredentials.configured(settings)) {
+                throw new ConfigException("setting 'delivery.repository': jdbc needs the Postgres database "
+                        + "(postgres.secret_name, postgres.jdbc_url or postgres.host)");
+            }
+            String table = settings.get("delivery.jdbc.table", DEFAULT_TABLE);
+            if (!TABLE_NAME.matcher(table).matches()) {
+                throw new ConfigException("setting 'delivery.jdbc.table': '" + table + "' is not a table name");
+            }
+            return table;
         }
 
         void start() {
