@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * embedded Postgres that is killed and started again, and the example file-archive sink (which,
  * unlike the other two, writes a new file for every event it gets: it shows each write). A retry of
  * an event goes only to the sinks that do not have it; an event that every sink has is answered 202
- * and written nowhere; with {@code delivery.repository=jdbc} two instances share what was
+ * and written nowhere; a sink that answers after its deadline is not recorded; with
+ * {@code delivery.repository=jdbc} two instances share what was
  * acknowledged, a ledger that fails never fails a publish, and acknowledgements expire.
  */
 class RetrySafeDeliveryTest {
@@ -45,7 +46,7 @@ class RetrySafeDeliveryTest {
     private static final String TEST = "public.cps.za.test";
     private static final String DLCHANGE = "public.cps.za.dlchange";
     private static final String RUNS = "public.cps.za.runs";
-    private static final long SINK_TIMEOUT_MS = 3000;
+    private static final long SINK_TIMEOUT_MS = 5000;
 
     @TempDir
     static Path routes;
@@ -205,6 +206,30 @@ class RetrySafeDeliveryTest {
         assertEquals(1, rows("SELECT count(*) FROM public_cps_za_test WHERE event_id = ?", id));
         assertEquals(202, publish(gateway, TEST, event).statusCode());
         assertEquals(copies, kafkaCopies(gateway, TEST, id), "a later retry adds nothing");
+    }
+
+    @Test
+    void aSinkThatAnswersAfterItsDeadlineIsNotRecordedAndGetsTheRetry(@TempDir Path hangingRoutes) {
+        HangingSink.writeRoute(hangingRoutes);
+        try (RunningGateway withHangingSink = RunningGateway.start(settings(Map.of(
+                "eventgate.routes-dir", "routes," + hangingRoutes,
+                "eventgate.sinks." + HangingSink.NAME + ".timeout_ms", "300")))) {
+            marker(withHangingSink, TEST); // the Kafka producer is connected before the clock matters
+            String id = Events.id();
+            String event = Events.test(id);
+            HangingSink.hangFor(Duration.ofMillis(1000));
+            try {
+                assertError(publish(withHangingSink, TEST, event), 500, HangingSink.NAME, "No acknowledgement within 300 ms");
+            } finally {
+                HangingSink.heal();
+            }
+            await(() -> HangingSink.received().containsKey(id), "the late sink stores the event after the answer");
+
+            assertEquals(202, publish(withHangingSink, TEST, event).statusCode());
+
+            assertEquals(2, HangingSink.received().get(id), "the late sink got the retry too: it was not recorded");
+            assertEquals(1, kafkaCopies(withHangingSink, TEST, id), "Kafka acknowledged in time: recorded, not sent again");
+        }
     }
 
     @Test
