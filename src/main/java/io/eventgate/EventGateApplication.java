@@ -5,6 +5,7 @@ import io.eventgate.config.ConfigLoader;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.config.SettingsPropertiesSource;
+import io.eventgate.delivery.DeliveryLedger;
 import io.eventgate.frontdoor.HttpFrontDoor;
 import io.eventgate.frontdoor.HttpPriming;
 import io.eventgate.gateway.GatewayRoutes;
@@ -64,6 +65,7 @@ public final class EventGateApplication {
     public static EventGateApplication create(FrontDoor frontDoor, ConfigReader reader, Map<String, String> overrides) {
         ConfigLoader loader = ConfigLoader.forThisProcess(reader, overrides);
         ConfigHolder config = new ConfigHolder(loader::load);
+        DeliveryLedger.checkSettings(config.current().settings());
         SinkDirectory sinks = new SinkDirectory(config);
 
         Main main = new Main();
