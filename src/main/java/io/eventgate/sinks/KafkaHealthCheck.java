@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Kafka sink's health probe, used by {@code routes/kafka.yaml} as {@code bean:kafkaHealthCheck}:
- * asks the cluster to describe itself. One admin client, made on first use and kept.
- * Security settings ({@code kafka.*} settings, e.g. {@code kafka.security.protocol}) are passed through.
+ * asks the cluster to describe itself. One admin client, made on first use and kept, with the
+ * producer's security properties ({@link KafkaSecurity}: the {@code kafka.*} settings and the secret).
  */
 public final class KafkaHealthCheck implements AutoCloseable {
 
@@ -20,10 +20,12 @@ public final class KafkaHealthCheck implements AutoCloseable {
     private static final int TIMEOUT_MS = 2000;
 
     private final ConfigHolder config;
+    private final KafkaSecurity security;
     private Admin admin;
 
-    public KafkaHealthCheck(ConfigHolder config) {
+    public KafkaHealthCheck(ConfigHolder config, KafkaSecurity security) {
         this.config = config;
+        this.security = security;
     }
 
     /** @throws Exception with the reason when the cluster does not answer */
@@ -37,12 +39,7 @@ public final class KafkaHealthCheck implements AutoCloseable {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Map<String, Object> props = new HashMap<>();
-            config.current().settings().asMap().forEach((key, value) -> {
-                if (key.startsWith("kafka.")) {
-                    props.put(key.substring("kafka.".length()), value);
-                }
-            });
+            Map<String, Object> props = new HashMap<>(security.clientProperties());
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     config.current().settings().get("kafka_bootstrap_server", ""));
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
