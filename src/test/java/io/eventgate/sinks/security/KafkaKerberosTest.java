@@ -2,10 +2,10 @@ package io.eventgate.sinks.security;
 
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SecuredKafka;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.eventgate.sinks.security.SecuredSink.assertPublishedAndReadBack;
@@ -22,27 +22,17 @@ import static io.eventgate.sinks.security.SecuredSink.gateway;
  */
 class KafkaKerberosTest {
 
-    private static SecuredKafka kafka;
-    private static SecuredSink.Log log;
+    @RegisterExtension
+    static final SecuredSink.Log LOG = new SecuredSink.Log(() -> List.of(kafka().storePassword()));
 
-    @BeforeAll
-    static void start() {
-        log = new SecuredSink.Log();
-        kafka = SecuredKafka.get();
-    }
-
-    @AfterAll
-    static void noSecretLogged() {
-        try {
-            log.assertHoldsNone(kafka.storePassword());
-        } finally {
-            log.close();
-        }
+    /** The secured broker, started once per JVM on first use (inside the log capture). */
+    private static SecuredKafka kafka() {
+        return SecuredKafka.get();
     }
 
     static String keytabJaas(String principal) {
         return "com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true"
-                + " keyTab=\"" + kafka.clientKeytab() + "\" principal=\"" + principal + "\";";
+                + " keyTab=\"" + kafka().clientKeytab() + "\" principal=\"" + principal + "\";";
     }
 
     static Map<String, String> gssapi(String principal) {
@@ -51,8 +41,8 @@ class KafkaKerberosTest {
                 "sasl.kerberos.service.name", "kafka",
                 "sasl.jaas.config", keytabJaas(principal),
                 "ssl.truststore.type", "PKCS12",
-                "ssl.truststore.location", kafka.truststore().toString(),
-                "ssl.truststore.password", kafka.storePassword());
+                "ssl.truststore.location", kafka().truststore().toString(),
+                "ssl.truststore.password", kafka().storePassword());
     }
 
     @Test
@@ -61,8 +51,8 @@ class KafkaKerberosTest {
             assertPublishedAndReadBack(gateway, SecuredKafka.KERBEROS, client(
                     "security.protocol", "SASL_SSL", "sasl.mechanism", "GSSAPI", "sasl.kerberos.service.name", "kafka",
                     "sasl.jaas.config", keytabJaas(SecuredKafka.KERBEROS_CLIENT),
-                    "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka.truststore().toString(),
-                    "ssl.truststore.password", kafka.storePassword()));
+                    "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka().truststore().toString(),
+                    "ssl.truststore.password", kafka().storePassword()));
         }
     }
 

@@ -2,10 +2,10 @@ package io.eventgate.sinks.security;
 
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SecuredKafka;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,22 +22,13 @@ import static io.eventgate.sinks.security.SecuredSink.gateway;
 class KafkaSaslTest {
 
     private static final String WRONG_PASSWORD = "wrong-" + UUID.randomUUID();
-    private static SecuredKafka kafka;
-    private static SecuredSink.Log log;
+    @RegisterExtension
+    static final SecuredSink.Log LOG = new SecuredSink.Log(() -> List.of(
+            kafka().scramPassword(), kafka().plainPassword(), kafka().storePassword(), WRONG_PASSWORD));
 
-    @BeforeAll
-    static void start() {
-        log = new SecuredSink.Log();
-        kafka = SecuredKafka.get();
-    }
-
-    @AfterAll
-    static void noSecretLogged() {
-        try {
-            log.assertHoldsNone(kafka.scramPassword(), kafka.plainPassword(), kafka.storePassword(), WRONG_PASSWORD);
-        } finally {
-            log.close();
-        }
+    /** The secured broker, started once per JVM on first use (inside the log capture). */
+    private static SecuredKafka kafka() {
+        return SecuredKafka.get();
     }
 
     static String scramJaas(String user, String password) {
@@ -56,45 +47,46 @@ class KafkaSaslTest {
                 "sasl.mechanism", mechanism,
                 "sasl.jaas.config", jaas,
                 "ssl.truststore.type", "PKCS12",
-                "ssl.truststore.location", kafka.truststore().toString(),
-                "ssl.truststore.password", kafka.storePassword());
+                "ssl.truststore.location", kafka().truststore().toString(),
+                "ssl.truststore.password", kafka().storePassword());
     }
 
     static Map<String, Object> consumer(String mechanism, String jaas) {
         return client("security.protocol", "SASL_SSL", "sasl.mechanism", mechanism, "sasl.jaas.config", jaas,
-                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka.truststore().toString(),
-                "ssl.truststore.password", kafka.storePassword());
+                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka().truststore().toString(),
+                "ssl.truststore.password", kafka().storePassword());
+    }
+
+    /** A publish with this mechanism and JAAS line gets 202, and its record is read back over SASL_SSL with it. */
+    private static void assertPublishes(String mechanism, String jaas) {
+        try (RunningGateway gateway = gateway(SecuredKafka.SASL, sasl(mechanism, jaas))) {
+            assertPublishedAndReadBack(gateway, SecuredKafka.SASL, consumer(mechanism, jaas));
+        }
+    }
+
+    private static void assertAuthenticationFails(String mechanism, String jaas) {
+        try (RunningGateway gateway = gateway(SecuredKafka.SASL, sasl(mechanism, jaas))) {
+            assertRefused(gateway, "authentication failed");
+        }
     }
 
     @Test
     void scramSha512PublishesAndTheRecordIsReadBackOverSaslSsl() {
-        String jaas = scramJaas(SecuredKafka.SCRAM_USER, kafka.scramPassword());
-        try (RunningGateway gateway = gateway(SecuredKafka.SASL, sasl("SCRAM-SHA-512", jaas))) {
-            assertPublishedAndReadBack(gateway, SecuredKafka.SASL, consumer("SCRAM-SHA-512", jaas));
-        }
+        assertPublishes("SCRAM-SHA-512", scramJaas(SecuredKafka.SCRAM_USER, kafka().scramPassword()));
     }
 
     @Test
     void scramWithAWrongPasswordFailsAuthentication() {
-        try (RunningGateway gateway = gateway(SecuredKafka.SASL,
-                sasl("SCRAM-SHA-512", scramJaas(SecuredKafka.SCRAM_USER, WRONG_PASSWORD)))) {
-            assertRefused(gateway, "authentication failed");
-        }
+        assertAuthenticationFails("SCRAM-SHA-512", scramJaas(SecuredKafka.SCRAM_USER, WRONG_PASSWORD));
     }
 
     @Test
     void plainPublishesAndTheRecordIsReadBackOverSaslSsl() {
-        String jaas = plainJaas(SecuredKafka.PLAIN_USER, kafka.plainPassword());
-        try (RunningGateway gateway = gateway(SecuredKafka.SASL, sasl("PLAIN", jaas))) {
-            assertPublishedAndReadBack(gateway, SecuredKafka.SASL, consumer("PLAIN", jaas));
-        }
+        assertPublishes("PLAIN", plainJaas(SecuredKafka.PLAIN_USER, kafka().plainPassword()));
     }
 
     @Test
     void plainWithAWrongPasswordFailsAuthentication() {
-        try (RunningGateway gateway = gateway(SecuredKafka.SASL,
-                sasl("PLAIN", plainJaas(SecuredKafka.PLAIN_USER, WRONG_PASSWORD)))) {
-            assertRefused(gateway, "authentication failed");
-        }
+        assertAuthenticationFails("PLAIN", plainJaas(SecuredKafka.PLAIN_USER, WRONG_PASSWORD));
     }
 }

@@ -7,8 +7,10 @@ import io.eventgate.testsupport.SecuredKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.eventgate.sinks.security.SecuredSink.assertPublishedAndReadBack;
@@ -27,17 +29,19 @@ class KafkaSecretsManagerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "AmazonMSK_eventgate";
-    private static SecuredKafka kafka;
     private static FakeSecretsManager secretsManager;
-    private static SecuredSink.Log log;
+    @RegisterExtension
+    static final SecuredSink.Log LOG = new SecuredSink.Log(() -> List.of(kafka().scramPassword(), kafka().storePassword()));
+
+    private static SecuredKafka kafka() {
+        return SecuredKafka.get();
+    }
 
     @BeforeAll
     static void start() throws Exception {
-        log = new SecuredSink.Log();
-        kafka = SecuredKafka.get();
         secretsManager = new FakeSecretsManager().put(SECRET, JSON.writeValueAsString(Map.of(
-                "username", SecuredKafka.SCRAM_USER, "password", kafka.scramPassword(),
-                "ssl.truststore.password", kafka.storePassword())));
+                "username", SecuredKafka.SCRAM_USER, "password", kafka().scramPassword(),
+                "ssl.truststore.password", kafka().storePassword())));
         FakeSecretsManager.AWS_CREDENTIALS.forEach(System::setProperty);
     }
 
@@ -45,21 +49,16 @@ class KafkaSecretsManagerTest {
     static void stop() {
         FakeSecretsManager.AWS_CREDENTIALS.keySet().forEach(System::clearProperty);
         secretsManager.close();
-        try {
-            log.assertHoldsNone(kafka.scramPassword(), kafka.storePassword());
-        } finally {
-            log.close();
-        }
     }
 
     private static RunningGateway gateway(String secretName) {
         Map<String, String> overrides = new HashMap<>();
-        overrides.put("eventgate.kafka_bootstrap_server", kafka.bootstrap(SecuredKafka.SASL));
+        overrides.put("eventgate.kafka_bootstrap_server", kafka().bootstrap(SecuredKafka.SASL));
         overrides.put("eventgate.sink_timeout_ms", String.valueOf(SecuredSink.SINK_TIMEOUT_MS));
         overrides.put("eventgate.kafka.security.protocol", "SASL_SSL");
         overrides.put("eventgate.kafka.sasl.mechanism", "SCRAM-SHA-512");
         overrides.put("eventgate.kafka.ssl.truststore.type", "PKCS12");
-        overrides.put("eventgate.kafka.ssl.truststore.location", kafka.truststore().toString());
+        overrides.put("eventgate.kafka.ssl.truststore.location", kafka().truststore().toString());
         overrides.put("eventgate.kafka_secret_name", secretName);
         overrides.put("eventgate.kafka_secret_region", "eu-west-1");
         overrides.put("eventgate.kafka_secret_endpoint_override", secretsManager.url());
@@ -71,9 +70,9 @@ class KafkaSecretsManagerTest {
         try (RunningGateway gateway = gateway(SECRET)) {
             assertPublishedAndReadBack(gateway, SecuredKafka.SASL, client(
                     "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
-                    "sasl.jaas.config", KafkaSaslTest.scramJaas(SecuredKafka.SCRAM_USER, kafka.scramPassword()),
-                    "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka.truststore().toString(),
-                    "ssl.truststore.password", kafka.storePassword()));
+                    "sasl.jaas.config", KafkaSaslTest.scramJaas(SecuredKafka.SCRAM_USER, kafka().scramPassword()),
+                    "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka().truststore().toString(),
+                    "ssl.truststore.password", kafka().storePassword()));
             assertEquals(1, secretsManager.asked().stream().filter(SECRET::equals).count(),
                     "one read for the producer and the probe: " + secretsManager.asked());
         }

@@ -3,13 +3,13 @@ package io.eventgate.sinks.security;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SecuredKafka;
 import io.eventgate.testsupport.TestPki;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,42 +26,32 @@ import static io.eventgate.sinks.security.SecuredSink.gateway;
  */
 class KafkaTlsTest {
 
-    private static SecuredKafka kafka;
-    private static SecuredSink.Log log;
     private static final String OTHER_PASSWORD = "other-" + UUID.randomUUID();
+    @RegisterExtension
+    static final SecuredSink.Log LOG = new SecuredSink.Log(() -> List.of(kafka().storePassword(), OTHER_PASSWORD));
 
-    @BeforeAll
-    static void start() {
-        log = new SecuredSink.Log();
-        kafka = SecuredKafka.get();
-    }
-
-    @AfterAll
-    static void noSecretLogged() {
-        try {
-            log.assertHoldsNone(kafka.storePassword(), OTHER_PASSWORD);
-        } finally {
-            log.close();
-        }
+    /** The secured broker, started once per JVM on first use (inside the log capture). */
+    private static SecuredKafka kafka() {
+        return SecuredKafka.get();
     }
 
     private static Map<String, String> truststore() {
         return Map.of("security.protocol", "SSL",
                 "ssl.truststore.type", "PKCS12",
-                "ssl.truststore.location", kafka.truststore().toString(),
-                "ssl.truststore.password", kafka.storePassword());
+                "ssl.truststore.location", kafka().truststore().toString(),
+                "ssl.truststore.password", kafka().storePassword());
     }
 
     private static Map<String, Object> tlsConsumer() {
         return client("security.protocol", "SSL", "ssl.truststore.type", "PKCS12",
-                "ssl.truststore.location", kafka.truststore().toString(), "ssl.truststore.password", kafka.storePassword());
+                "ssl.truststore.location", kafka().truststore().toString(), "ssl.truststore.password", kafka().storePassword());
     }
 
     private static Map<String, Object> mtlsConsumer() {
         Map<String, Object> consumer = tlsConsumer();
         consumer.put("ssl.keystore.type", "PKCS12");
-        consumer.put("ssl.keystore.location", kafka.clientKeystore().toString());
-        consumer.put("ssl.keystore.password", kafka.storePassword());
+        consumer.put("ssl.keystore.location", kafka().clientKeystore().toString());
+        consumer.put("ssl.keystore.password", kafka().storePassword());
         return consumer;
     }
 
@@ -74,7 +64,7 @@ class KafkaTlsTest {
 
     @Test
     void tlsWithAPemCaFilePublishes() throws IOException {
-        Path pem = Files.writeString(kafka.dir().resolve("ca.pem"), kafka.ca().certificatePem());
+        Path pem = Files.writeString(kafka().dir().resolve("ca.pem"), kafka().ca().certificatePem());
         try (RunningGateway gateway = gateway(SecuredKafka.TLS, Map.of("security.protocol", "SSL",
                 "ssl.truststore.type", "PEM", "ssl.truststore.location", pem.toString()))) {
             assertPublishedAndReadBack(gateway, SecuredKafka.TLS, tlsConsumer());
@@ -83,7 +73,7 @@ class KafkaTlsTest {
 
     @Test
     void aBrokerSignedByAnotherCaIsNotTrusted() {
-        Path other = TestPki.ca("Some Other CA").truststore(kafka.dir().resolve("other-ca.p12"), "PKCS12", OTHER_PASSWORD);
+        Path other = TestPki.ca("Some Other CA").truststore(kafka().dir().resolve("other-ca.p12"), "PKCS12", OTHER_PASSWORD);
         try (RunningGateway gateway = gateway(SecuredKafka.TLS, Map.of("security.protocol", "SSL",
                 "ssl.truststore.type", "PKCS12", "ssl.truststore.location", other.toString(),
                 "ssl.truststore.password", OTHER_PASSWORD))) {
@@ -95,8 +85,8 @@ class KafkaTlsTest {
     void mutualTlsWithAPkcs12KeystorePublishesAndTheRecordIsReadBackOverMutualTls() {
         Map<String, String> settings = new java.util.HashMap<>(truststore());
         settings.put("ssl.keystore.type", "PKCS12");
-        settings.put("ssl.keystore.location", kafka.clientKeystore().toString());
-        settings.put("ssl.keystore.password", kafka.storePassword());
+        settings.put("ssl.keystore.location", kafka().clientKeystore().toString());
+        settings.put("ssl.keystore.password", kafka().storePassword());
         try (RunningGateway gateway = gateway(SecuredKafka.MTLS, settings)) {
             assertPublishedAndReadBack(gateway, SecuredKafka.MTLS, mtlsConsumer());
         }
@@ -104,8 +94,8 @@ class KafkaTlsTest {
 
     @Test
     void mutualTlsWithPemFilesPublishes() throws IOException {
-        Path ca = Files.writeString(kafka.dir().resolve("ca-for-mtls.pem"), kafka.ca().certificatePem());
-        Path keyAndChain = Files.writeString(kafka.dir().resolve("client.pem"), kafka.client().keyAndChainPem());
+        Path ca = Files.writeString(kafka().dir().resolve("ca-for-mtls.pem"), kafka().ca().certificatePem());
+        Path keyAndChain = Files.writeString(kafka().dir().resolve("client.pem"), kafka().client().keyAndChainPem());
         try (RunningGateway gateway = gateway(SecuredKafka.MTLS, Map.of("security.protocol", "SSL",
                 "ssl.truststore.type", "PEM", "ssl.truststore.location", ca.toString(),
                 "ssl.keystore.type", "PEM", "ssl.keystore.location", keyAndChain.toString()))) {
@@ -115,7 +105,7 @@ class KafkaTlsTest {
 
     @Test
     void anExpiredClientCertificateIsRefusedByTheBroker() {
-        Path expired = kafka.expiredClient().keystore(kafka.dir().resolve("expired.p12"), "PKCS12", OTHER_PASSWORD);
+        Path expired = kafka().expiredClient().keystore(kafka().dir().resolve("expired.p12"), "PKCS12", OTHER_PASSWORD);
         Map<String, String> settings = new java.util.HashMap<>(truststore());
         settings.put("ssl.keystore.type", "PKCS12");
         settings.put("ssl.keystore.location", expired.toString());

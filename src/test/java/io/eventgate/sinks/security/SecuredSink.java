@@ -6,6 +6,9 @@ import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SecuredKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -14,7 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static io.eventgate.testsupport.Answers.assertError;
 import static io.eventgate.testsupport.Answers.json;
@@ -93,18 +98,42 @@ final class SecuredSink {
     }
 
     /**
-     * Everything written to standard output and error (where slf4j-simple logs, looked up at each
-     * line) while it is open, still passed on to the original streams.
+     * For {@code @RegisterExtension}: captures everything written to standard output and error
+     * (where slf4j-simple logs, looked up at each line) from before the class's first test to after
+     * its last, still passing it on, and then checks that no line holds any of the secrets.
      */
-    static final class Log implements AutoCloseable {
+    static final class Log implements BeforeAllCallback, AfterAllCallback {
 
-        private final PrintStream out = System.out;
-        private final PrintStream err = System.err;
+        private final Supplier<List<String>> secrets;
         private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        private PrintStream out;
+        private PrintStream err;
 
-        Log() {
+        /** @param secrets asked for after the last test */
+        Log(Supplier<List<String>> secrets) {
+            this.secrets = secrets;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            out = System.out;
+            err = System.err;
             System.setOut(tee(out));
             System.setErr(tee(err));
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            System.setOut(out);
+            System.setErr(err);
+            String text;
+            synchronized (captured) {
+                text = captured.toString(StandardCharsets.UTF_8);
+            }
+            assertFalse(text.isEmpty(), "nothing was logged");
+            for (String secret : secrets.get()) {
+                assertFalse(text.contains(secret), "a secret is in the log: " + secret.substring(0, 6) + "...");
+            }
         }
 
         private PrintStream tee(PrintStream original) {
@@ -125,27 +154,6 @@ final class SecuredSink {
                     }
                 }
             }, true, StandardCharsets.UTF_8);
-        }
-
-        String text() {
-            synchronized (captured) {
-                return captured.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        /** No line holds any of these secrets; and something was logged at all. */
-        void assertHoldsNone(String... secrets) {
-            String text = text();
-            assertFalse(text.isEmpty(), "nothing was logged");
-            for (String secret : secrets) {
-                assertFalse(text.contains(secret), "a secret is in the log: " + secret.substring(0, 6) + "...");
-            }
-        }
-
-        @Override
-        public void close() {
-            System.setOut(out);
-            System.setErr(err);
         }
     }
 }
