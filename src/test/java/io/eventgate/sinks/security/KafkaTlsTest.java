@@ -82,6 +82,15 @@ class KafkaTlsTest {
     }
 
     @Test
+    void aWrongTruststorePasswordIsNamedAsSuch() {
+        try (RunningGateway gateway = gateway(SecuredKafka.TLS, Map.of("security.protocol", "SSL",
+                "ssl.truststore.type", "PKCS12", "ssl.truststore.location", kafka().truststore().toString(),
+                "ssl.truststore.password", OTHER_PASSWORD))) {
+            assertRefused(gateway, "Kafka TLS setup failed: a keystore, truststore or key password is wrong");
+        }
+    }
+
+    @Test
     void mutualTlsWithAPkcs12KeystorePublishesAndTheRecordIsReadBackOverMutualTls() {
         Map<String, String> settings = new java.util.HashMap<>(truststore());
         settings.put("ssl.keystore.type", "PKCS12");
