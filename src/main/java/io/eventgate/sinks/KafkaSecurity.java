@@ -28,7 +28,8 @@ import java.util.Map;
  * SCRAM or PLAIN login module is made.
  *
  * <p>They are resolved on first use (the first event, or the first {@code /health}) and kept: a
- * rotated secret needs a restart. A failure to resolve them is not kept, so the next use tries again.
+ * rotated secret needs a restart. A failure to read the secret is kept for a few seconds, then the
+ * next use tries again.
  * No message of this class holds a value of the secret.
  */
 public final class KafkaSecurity {
@@ -42,15 +43,22 @@ public final class KafkaSecurity {
     private static final String ENDPOINT_IDENTIFICATION = "ssl.endpoint.identification.algorithm";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** After a failed read, how long the failure is answered again before Secrets Manager is asked anew. */
+    static final long RETRY_AFTER_MS = 5000;
+
     private final ConfigHolder config;
     private volatile Map<String, Object> resolved;
+    private SecretException lastFailure;
+    private long lastFailureAt;
 
     public KafkaSecurity(ConfigHolder config) {
         this.config = config;
     }
 
     /**
-     * The security properties, read on first use.
+     * The security properties, read on first use. A failure is answered again for
+     * {@link #RETRY_AFTER_MS} without asking Secrets Manager, so that a secret that cannot be read
+     * costs each event no call of its own (and no wait for the lock behind one).
      *
      * @throws SecretException when the secret cannot be read or is not usable
      */
@@ -59,7 +67,16 @@ public final class KafkaSecurity {
         if (properties == null) {
             synchronized (this) {
                 if (resolved == null) {
-                    resolved = resolve(config.current().settings());
+                    if (lastFailure != null && System.nanoTime() - lastFailureAt < RETRY_AFTER_MS * 1_000_000) {
+                        throw new SecretException(lastFailure.getMessage(), lastFailure);
+                    }
+                    try {
+                        resolved = resolve(config.current().settings());
+                    } catch (SecretException e) {
+                        lastFailure = e;
+                        lastFailureAt = System.nanoTime();
+                        throw e;
+                    }
                 }
                 properties = resolved;
             }

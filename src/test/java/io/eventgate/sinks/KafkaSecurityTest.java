@@ -1,12 +1,15 @@
 package io.eventgate.sinks;
 
+import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ConfigLoader;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.Settings;
 import io.eventgate.dev.DevTokens;
 import io.eventgate.testsupport.ExampleConf;
+import io.eventgate.testsupport.FakeSecretsManager;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -60,6 +63,36 @@ class KafkaSecurityTest {
                 "EVENTGATE_KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM", "none"))).get("ssl.endpoint.identification.algorithm"));
         assertFalse(KafkaSecurity.resolve(settings(Map.of("EVENTGATE_KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM", "")))
                 .containsKey("ssl.endpoint.identification.algorithm"));
+    }
+
+    @Test
+    void aSecretReadOnceServesEveryUseAndAFailedReadIsNotRepeatedAtOnce() throws Exception {
+        try (FakeSecretsManager secretsManager = new FakeSecretsManager().put("kafka", "{\"ssl.key.password\": \"kp\"}")) {
+            FakeSecretsManager.AWS_CREDENTIALS.forEach(System::setProperty);
+            try {
+                KafkaSecurity found = security(secretsManager, "kafka");
+                assertEquals(Map.of("ssl.key.password", "kp"), found.clientProperties());
+                assertEquals(Map.of("ssl.key.password", "kp"), found.clientProperties());
+
+                KafkaSecurity missing = security(secretsManager, "missing");
+                for (int i = 0; i < 3; i++) {
+                    String message = assertThrows(KafkaSecurity.SecretException.class, missing::clientProperties).getMessage();
+                    assertTrue(message.startsWith("Kafka secret 'missing' cannot be read from Secrets Manager"), message);
+                }
+                assertEquals(List.of("kafka", "missing"), secretsManager.asked());
+            } finally {
+                FakeSecretsManager.AWS_CREDENTIALS.keySet().forEach(System::clearProperty);
+            }
+        }
+    }
+
+    private static KafkaSecurity security(FakeSecretsManager secretsManager, String secretName) {
+        Properties system = new Properties();
+        system.setProperty("eventgate.token_public_keys_url", TOKENS.keysUrl());
+        system.setProperty("eventgate.kafka_secret_name", secretName);
+        system.setProperty("eventgate.kafka_secret_region", "eu-west-1");
+        system.setProperty("eventgate.kafka_secret_endpoint_override", secretsManager.url());
+        return new KafkaSecurity(new ConfigHolder(new ConfigLoader(CONF, Map.of(), system, ConfigReader.LOCAL_ONLY)::load));
     }
 
     @Test
