@@ -4,9 +4,12 @@ import io.eventgate.config.ConfigHolder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +31,22 @@ public final class KafkaHealthCheck implements AutoCloseable {
         this.security = security;
     }
 
-    /** @throws Exception with the reason when the cluster does not answer */
+    /**
+     * @throws Exception with the reason when the cluster does not answer. After a failed TLS
+     *         handshake or login the admin client is closed (the next probe makes a new one), so
+     *         that it does not go on retrying the refused credentials in the background.
+     */
     public void check() throws Exception {
-        int nodes = admin().describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
-                .nodes().get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
+        int nodes;
+        try {
+            nodes = admin().describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
+                    .nodes().get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
+                close();
+            }
+            throw e;
+        }
         if (nodes == 0) {
             throw new IllegalStateException("no brokers available");
         }
@@ -53,7 +68,7 @@ public final class KafkaHealthCheck implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (admin != null) {
-            admin.close();
+            admin.close(Duration.ofSeconds(1));
             admin = null;
         }
     }
