@@ -1,5 +1,7 @@
 package io.eventgate.config;
 
+import org.apache.camel.Exchange;
+
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,10 +18,16 @@ import java.util.function.Supplier;
  * (its configuration or its failure), so that two admins calling {@code /terminate} at once cause
  * one load and one fetch of the keys, not two in a row. No lock is held while a configuration
  * loads; the only shared state is the in-flight reload, swapped atomically.
+ *
+ * <p>A request reads one configuration from start to end: the gateway route {@link #pin}s the one in
+ * force on the exchange as it starts, and every step reads {@link #current(Exchange)}, so a reload
+ * that lands while a request is in flight (waiting for its body, say) changes nothing for it.
  */
 public final class ConfigHolder {
 
     public static final String BEAN_NAME = "eventGateConfig";
+    /** The exchange property that holds the configuration a request started with. */
+    public static final String PINNED = "eventGateConfigInUse";
 
     private final Supplier<EventGateConfig> loader;
     private final AtomicReference<CompletableFuture<EventGateConfig>> inFlight = new AtomicReference<>();
@@ -32,6 +40,24 @@ public final class ConfigHolder {
 
     public EventGateConfig current() {
         return current;
+    }
+
+    /**
+     * The configuration that this exchange started with: the one {@link #pin}ned on it, or, on an
+     * exchange that was not pinned yet, the one in force now, pinned from here on.
+     */
+    public EventGateConfig current(Exchange exchange) {
+        EventGateConfig pinned = exchange.getProperty(PINNED, EventGateConfig.class);
+        if (pinned == null) {
+            pinned = current;
+            exchange.setProperty(PINNED, pinned);
+        }
+        return pinned;
+    }
+
+    /** Pins the configuration in force on the exchange: the first step of a request. */
+    public void pin(Exchange exchange) {
+        current(exchange);
     }
 
     /** @throws ConfigException when the new configuration is unusable; the old one stays in force */

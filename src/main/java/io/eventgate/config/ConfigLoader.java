@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.auth.AccessPolicy;
+import io.eventgate.auth.KeyRefetch;
 import io.eventgate.auth.PublicKeyLoader;
 import io.eventgate.auth.TokenVerifier;
 import io.eventgate.topics.TopicCatalog;
@@ -23,10 +24,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -166,8 +169,11 @@ public final class ConfigLoader {
                 flag(settings, "token_require_exp", true),
                 settings.get("token_audience").orElse(null),
                 settings.get("token_issuer").orElse(null));
-        return new TokenVerifier(PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
-                settings.get("token_public_keys_url").orElse(null), limits), rules);
+        String singleKeyUrl = settings.get("token_public_key_url").orElse(null);
+        String keyListUrl = settings.get("token_public_keys_url").orElse(null);
+        Supplier<List<PublicKeyLoader.Key>> fetch = () -> PublicKeyLoader.loadWithIds(singleKeyUrl, keyListUrl, limits);
+        return new TokenVerifier(fetch.get(), rules,
+                new KeyRefetch(fetch, settings.getLong("token_refetch_seconds", KeyRefetch.DEFAULT_INTERVAL_SECONDS)));
     }
 
     /** A security switch: {@code true} or {@code false}, nothing else, so that a typo cannot turn a check off. */

@@ -36,7 +36,7 @@ public final class ReloadEndpoint {
 
     public void checkAdmin(Exchange exchange) {
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        if (subject == null || !config.current().admins().contains(subject.toLowerCase(Locale.ROOT))) {
+        if (subject == null || !config.current(exchange).admins().contains(subject.toLowerCase(Locale.ROOT))) {
             throw new GatewayException(403, "auth", "User not authorized to reload the configuration");
         }
     }
