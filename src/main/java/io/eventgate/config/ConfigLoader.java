@@ -101,6 +101,60 @@ public final class ConfigLoader {
         return load(Path.of(confLocation));
     }
 
+    /**
+     * What identifies the present content of every source of a configuration, to be compared with
+     * an earlier answer: a configuration folder on S3 by one listing (keys, ETags, sizes), an
+     * {@code s3://} object named in {@code config.json} by its ETag (one HeadObject each), and local
+     * files by their path, time of change and size (no reading). Reads no file's content.
+     *
+     * @param current the configuration in force, whose settings name the files
+     * @throws ConfigException naming the location that cannot be looked at
+     */
+    public String version(EventGateConfig current) {
+        StringBuilder version = new StringBuilder();
+        ConfigReader early = reader.withSettings(Settings.of(Map.of(), env, system, camelProperties(env)), null);
+        Path confDir = null;
+        if (early.handles(confLocation)) {
+            version.append(confLocation).append('\n').append(early.version(confLocation, true));
+        } else {
+            confDir = Path.of(confLocation);
+            localVersion(confDir, version);
+        }
+        Settings settings = current.settings();
+        ConfigReader configured = reader.withSettings(settings, confDir);
+        for (String key : List.of("access_config", "topic_keys_config")) {
+            String location = settings.get(key).orElse(null);
+            if (location != null && configured.handles(location)) {
+                version.append(location).append(' ').append(configured.version(location, false)).append('\n');
+            } else if (location != null && (confDir != null || Path.of(location).isAbsolute())) {
+                localVersion(resolve(confDir, location), version);
+            }
+        }
+        for (String key : List.of("topic_schemas_dir", "api_spec", "ssl_ca_bundle")) {
+            String location = settings.get(key).orElse(null);
+            if (location != null && (confDir != null || Path.of(location).isAbsolute())) {
+                localVersion(resolve(confDir, location), version);
+            }
+        }
+        return version.toString();
+    }
+
+    /** Each file under {@code path} (or the file itself): its path, time of change and size. */
+    private static void localVersion(Path path, StringBuilder version) {
+        if (!Files.exists(path)) {
+            version.append(path).append(" absent\n");
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                version.append(file).append(' ').append(Files.getLastModifiedTime(file).toInstant())
+                        .append(' ').append(Files.size(file)).append('\n');
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigException(path + ": cannot look at it: " + e.getMessage(), e);
+        }
+    }
+
     private EventGateConfig loadRemote(ConfigReader early) {
         String folder = confLocation.endsWith("/") ? confLocation : confLocation + "/";
         Path local;

@@ -41,18 +41,21 @@ public final class ReloadEndpoint {
         }
     }
 
+    /** What follows a reload, however it came (this endpoint or {@link ConfigPoll}): once per reload. */
+    public static void afterReload(CamelContext context, SinkDirectory sinks) {
+        // The validator endpoints keep the schema they were given; let them ask again.
+        context.getEndpoints().stream()
+                .filter(JsonValidatorEndpoint.class::isInstance)
+                .map(JsonValidatorEndpoint.class::cast)
+                .forEach(JsonValidatorEndpoint::clearContentCache);
+        sinks.refresh(context);
+    }
+
     public void reload(Exchange exchange) {
         CamelContext context = exchange.getContext();
         try {
             // Calls that arrive while a reload is in flight share it, and this step runs once for it.
-            config.reload(fresh -> {
-                // The validator endpoints keep the schema they were given; let them ask again.
-                context.getEndpoints().stream()
-                        .filter(JsonValidatorEndpoint.class::isInstance)
-                        .map(JsonValidatorEndpoint.class::cast)
-                        .forEach(JsonValidatorEndpoint::clearContentCache);
-                sinks.refresh(context);
-            });
+            config.reload(fresh -> afterReload(context, sinks));
         } catch (ConfigException e) {
             LOG.error("Configuration reload failed; the previous configuration stays in force: {}", e.getMessage());
             throw new GatewayException(500, "internal", "Reload failed, previous configuration kept: " + e.getMessage());
