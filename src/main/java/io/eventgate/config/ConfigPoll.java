@@ -69,7 +69,7 @@ public final class ConfigPoll extends RouteBuilder {
         }
         lastSeen = now;
         try {
-            config.reload(fresh -> ReloadEndpoint.afterReload(context, sinks));
+            config.reload(fresh -> ReloadEndpoint.afterReload(context, config, sinks));
             LOG.info("Configuration reloaded: its files changed");
         } catch (RuntimeException e) {
             LOG.warn("The configuration files changed but cannot be loaded; the configuration in force stays: {}",

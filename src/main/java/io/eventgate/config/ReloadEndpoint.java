@@ -10,6 +10,7 @@ import org.apache.camel.component.jsonvalidator.JsonValidatorEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -42,12 +43,22 @@ public final class ReloadEndpoint {
     }
 
     /** What follows a reload, however it came (this endpoint or {@link ConfigPoll}): once per reload. */
-    public static void afterReload(CamelContext context, SinkDirectory sinks) {
-        // The validator endpoints keep the schema they were given; let them ask again.
-        context.getEndpoints().stream()
-                .filter(JsonValidatorEndpoint.class::isInstance)
-                .map(JsonValidatorEndpoint.class::cast)
-                .forEach(JsonValidatorEndpoint::clearContentCache);
+    public static void afterReload(CamelContext context, ConfigHolder config, SinkDirectory sinks) {
+        // A validator endpoint keeps the schema of the generation it names (TopicSchemaLoader): new
+        // requests use new endpoints, so drop the older ones. A request in flight that still needs
+        // one makes it again, with its own configuration's schema.
+        String current = "@" + config.generation();
+        List<JsonValidatorEndpoint> older = context.getEndpoints().stream()
+                .filter(JsonValidatorEndpoint.class::isInstance).map(JsonValidatorEndpoint.class::cast)
+                .filter(endpoint -> !endpoint.getResourceUri().endsWith(current))
+                .toList();
+        for (JsonValidatorEndpoint endpoint : older) {
+            try {
+                context.removeEndpoint(endpoint);
+            } catch (Exception e) {
+                LOG.debug("Could not drop the validator endpoint {}: {}", endpoint.getEndpointUri(), e.getMessage());
+            }
+        }
         sinks.refresh(context);
     }
 
@@ -55,7 +66,7 @@ public final class ReloadEndpoint {
         CamelContext context = exchange.getContext();
         try {
             // Calls that arrive while a reload is in flight share it, and this step runs once for it.
-            config.reload(fresh -> afterReload(context, sinks));
+            config.reload(fresh -> afterReload(context, config, sinks));
         } catch (ConfigException e) {
             LOG.error("Configuration reload failed; the previous configuration stays in force: {}", e.getMessage());
             throw new GatewayException(500, "internal", "Reload failed, previous configuration kept: " + e.getMessage());

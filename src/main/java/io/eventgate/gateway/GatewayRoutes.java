@@ -89,8 +89,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(new AwaitBody(config))
                 .process(events::readEvent)
                 .process(access::checkFields)
-                .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
-                        + TopicSchemaLoader.BEAN_NAME)
+                .toD(TopicSchemaLoader.ENDPOINT) // the schema of the configuration pinned on the exchange
                 .process(events::findKey)
                 .process(new SinkLimits(config, sinks))
                 .process(this::prepareFanOut)

@@ -74,21 +74,27 @@ class AtomicReloadTest {
             // 100 Continue comes when the request asks for its body: token, topic and access passed.
             assertEquals(100, client.read().status());
 
-            // Now TestUser may no longer write the topic.
-            ExampleConf.editAccess(conf, access -> access.putArray(TOPIC).add("SomeoneElse"));
+            // Now TestUser may no longer write the topic, and its events need a field this one lacks.
+            ExampleConf.editAccess(conf, access -> access.putArray(TOPIC).add("OtherUser"));
+            Files.writeString(conf.resolve("topic_schemas/test.json"), schemaA.replace(
+                    "\"required\": [\"event_id\"", "\"required\": [\"note\", \"event_id\""));
             try {
                 assertEquals(200, gateway.post("/terminate", gateway.token("EventGateAdmin"), "").statusCode());
                 assertError(gateway.post("/topics/" + TOPIC, gateway.token("TestUser"), Events.test(Events.id())),
                         403, "auth", "not authorized");
+                assertError(gateway.post("/topics/" + TOPIC, gateway.token("OtherUser"), Events.test(Events.id())),
+                        400, "validation", "note");
 
                 client.send(body);
                 RawHttp.Answer answer = client.read();
 
-                assertEquals(202, answer.status(), "the request in flight kept the access rules it started with: " + answer.body());
+                assertEquals(202, answer.status(), "the request in flight kept the access rules and schema it started with: "
+                        + answer.body());
                 assertTrue(KafkaRecords.find(SharedKafka.bootstrapServers(), TOPIC, r -> r.value().contains(id),
                         Duration.ofSeconds(10)).isPresent(), "event " + id + " is in Kafka");
             } finally {
                 Files.writeString(conf.resolve("access.json"), accessA);
+                Files.writeString(conf.resolve("topic_schemas/test.json"), schemaA);
                 assertEquals(200, gateway.post("/terminate", gateway.token("EventGateAdmin"), "").statusCode());
             }
         }
@@ -164,6 +170,11 @@ class AtomicReloadTest {
         String last = List.copyOf(accepted).get(accepted.size() - 1);
         assertTrue(KafkaRecords.find(SharedKafka.bootstrapServers(), TOPIC, r -> r.value().contains(last),
                 Duration.ofSeconds(10)).isPresent(), "event " + last + " is in Kafka");
+
+        assertEquals(202, gateway.post("/topics/" + TOPIC, gateway.token("TestUser"), Events.test(Events.id())).statusCode());
+        assertEquals(1, gateway.app().camelContext().getEndpoints().stream()
+                .filter(e -> e.getEndpointUri().startsWith("json-validator:")).count(),
+                "the reloads left one validator endpoint, not one per reload: " + gateway.app().camelContext().getEndpoints());
     }
 
     private static int gatewayPort() {
