@@ -6,7 +6,6 @@ import io.eventgate.testsupport.ExampleConf;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -58,7 +56,7 @@ class ConfigPollTest {
     void aPollThatFindsNoChangeReloadsNothing() {
         EventGateConfig before = gateway.app().config().current();
 
-        awaitPolls(3);
+        Polls.await(gateway, 3);
 
         assertSame(before, gateway.app().config().current());
     }
@@ -70,7 +68,7 @@ class ConfigPollTest {
         try {
             ExampleConf.editAccess(conf, rules -> rules.putArray(DLCHANGE).add("FooUser").add("TestUser"));
 
-            awaitPolls(2);
+            Polls.await(gateway, 2);
 
             HttpResponse<String> answer = publishDlchange(id);
             assertEquals(202, answer.statusCode(), answer.body());
@@ -87,7 +85,7 @@ class ConfigPollTest {
         try (CapturedLog log = CapturedLog.start()) {
             Files.writeString(conf.resolve("access.json"), "{ broken");
 
-            awaitPolls(4);
+            Polls.await(gateway, 4);
 
             assertSame(before, gateway.app().config().current(), "the configuration in force stays");
             assertEquals(1, log.lines("cannot be loaded").size(), "one WARN line for one broken change: "
@@ -109,13 +107,6 @@ class ConfigPollTest {
     /** Puts the original access file back and waits until a poll has loaded it. */
     private static void restore() throws IOException {
         Files.writeString(conf.resolve("access.json"), access);
-        awaitPolls(2);
-    }
-
-    /** Waits for {@code count} polls to complete; the first may have begun before the change. */
-    private static void awaitPolls(int count) {
-        NotifyBuilder polls = new NotifyBuilder(gateway.app().camelContext()).fromRoute("config-poll")
-                .whenCompleted(count).create();
-        assertTrue(polls.matches(count * 3L, TimeUnit.SECONDS), count + " polls completed");
+        Polls.await(gateway, 2);
     }
 }

@@ -5,7 +5,6 @@ import io.eventgate.testsupport.CountingProxy;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.FakeS3;
 import io.eventgate.testsupport.RunningGateway;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -109,10 +107,10 @@ class S3ConfigPollTest {
     @Test
     void aPollThatFindsNoChangeCostsOneListing() {
         EventGateConfig before = gateway.app().config().current();
-        awaitPolls(1);
+        Polls.await(gateway, 1);
         int seen = proxy.requests().size();
 
-        awaitPolls(3);
+        Polls.await(gateway, 3);
 
         List<String> during = proxy.requests().subList(seen, proxy.requests().size());
         assertEquals(3, during.size(), "one request per poll: " + during);
@@ -126,13 +124,13 @@ class S3ConfigPollTest {
         try {
             s3.put("poll", "prod/access.json", ACCESS_B);
 
-            awaitPolls(2);
+            Polls.await(gateway, 2);
 
             assertEquals(202, publish("OtherUser"));
             assertEquals(202, publish("S3User"));
         } finally {
             s3.put("poll", "prod/access.json", ACCESS_A);
-            awaitPolls(2);
+            Polls.await(gateway, 2);
         }
         assertEquals(403, publish("OtherUser"));
     }
@@ -143,7 +141,7 @@ class S3ConfigPollTest {
         try (CapturedLog log = CapturedLog.start()) {
             s3.put("poll", "prod/access.json", "{\"public.cps.za.test\": [\"S3User\"] broken");
 
-            awaitPolls(4);
+            Polls.await(gateway, 4);
 
             assertSame(before, gateway.app().config().current(), "the configuration in force stays");
             List<String> warnings = log.lines("cannot be loaded");
@@ -152,17 +150,11 @@ class S3ConfigPollTest {
             assertEquals(202, publish("S3User"));
         } finally {
             s3.put("poll", "prod/access.json", ACCESS_A);
-            awaitPolls(2);
+            Polls.await(gateway, 2);
         }
     }
 
     private static int publish(String subject) {
         return gateway.post("/topics/public.cps.za.test", gateway.token(subject), Events.test(Events.id())).statusCode();
-    }
-
-    private static void awaitPolls(int count) {
-        NotifyBuilder polls = new NotifyBuilder(gateway.app().camelContext()).fromRoute("config-poll")
-                .whenCompleted(count).create();
-        assertTrue(polls.matches(count * 3L, TimeUnit.SECONDS), count + " polls completed");
     }
 }
