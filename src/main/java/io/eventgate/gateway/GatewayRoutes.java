@@ -4,6 +4,8 @@ import io.eventgate.auth.AccessCheck;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
+import io.eventgate.delivery.DeliveryLedger;
+import io.eventgate.delivery.RetrySafeDelivery;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
@@ -55,6 +57,7 @@ public final class GatewayRoutes extends RouteBuilder {
         AccessCheck access = new AccessCheck(config);
         EventReader events = new EventReader(config);
         SwaggerUi swaggerUi = new SwaggerUi();
+        RetrySafeDelivery delivery = new RetrySafeDelivery(DeliveryLedger.of(getContext(), config));
 
         onException(GatewayException.class)
                 .handled(true)
@@ -79,6 +82,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
                     .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health)
                     .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
+                    .when(endpoint(RequestRouter.Endpoint.STATS)).to(io.eventgate.stats.StatsRoutes.STATS)
                     .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
                 .end();
 
@@ -92,6 +96,8 @@ public final class GatewayRoutes extends RouteBuilder {
                 .toD(TopicSchemaLoader.ENDPOINT) // the schema of the configuration pinned on the exchange
                 .process(events::findKey)
                 .process(new SinkLimits(config, sinks))
+                // retry-safe delivery: the sinks that already acknowledged this event are left out
+                .process(delivery.lookUp(sinks))
                 .process(this::prepareFanOut)
                 .recipientList(new ExpressionAdapter() {
                     @Override
@@ -108,6 +114,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .timeout(sinks.longestDeadlineMs() + 100)
                     .aggregationStrategy(new SinkOutcomeStrategy())
                 .end()
+                .process(delivery.record())
                 .process(GatewayRoutes::answerPublish);
 
         from("direct:terminate").routeId("terminate")
@@ -168,7 +175,7 @@ public final class GatewayRoutes extends RouteBuilder {
             // Accepting an event that reaches no sink would lose it.
             throw new GatewayException(500, "internal", "No sink is configured");
         }
-        exchange.setProperty(Exchanges.OUTCOMES, new SinkOutcomes(active));
+        exchange.setProperty(Exchanges.OUTCOMES, new SinkOutcomes(RetrySafeDelivery.pending(exchange, active)));
     }
 
     private static void answerPublish(Exchange exchange) {
