@@ -3,6 +3,7 @@ package io.eventgate.topics;
 import com.networknt.schema.JsonSchema;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.EventGateConfig;
+import io.eventgate.gateway.Exchanges;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jsonvalidator.JsonUriSchemaLoader;
 
@@ -21,7 +22,7 @@ public final class TopicSchemaLoader implements JsonUriSchemaLoader {
 
     public static final String BEAN_NAME = "topicSchemaLoader";
     /** The publish route's validator: the exchange's topic, with the generation pinned on the exchange. */
-    public static final String ENDPOINT = "json-validator:${exchangeProperty.eventGateTopic}@${exchangeProperty."
+    public static final String ENDPOINT = "json-validator:${exchangeProperty." + Exchanges.TOPIC + "}@${exchangeProperty."
             + ConfigHolder.GENERATION + "}?uriSchemaLoader=#" + BEAN_NAME;
 
     private final ConfigHolder config;
