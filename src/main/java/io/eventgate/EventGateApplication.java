@@ -2,6 +2,7 @@ package io.eventgate;
 
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ConfigLoader;
+import io.eventgate.config.ConfigPoll;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.config.SettingsPropertiesSource;
@@ -77,6 +78,8 @@ public final class EventGateApplication {
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
         main.configure().addRoutesBuilder(new io.eventgate.stats.StatsRoutes(config));
+        main.configure().addRoutesBuilder(new ConfigPoll(config, loader, sinks,
+                frontDoor == FrontDoor.HTTP ? ConfigPoll.DEFAULT_SECONDS : 0));
         HttpFrontDoor http = frontDoor == FrontDoor.HTTP ? new HttpFrontDoor(config) : null;
         EventGateApplication[] started = new EventGateApplication[1];
         overrides.forEach(main::addOverrideProperty);

@@ -70,6 +70,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(GatewayRoutes::internalError);
 
         from(GATEWAY).routeId("gateway")
+                .process(config::pin) // one configuration per request, whatever reloads meanwhile
                 .process(RequestRouter::route)
                 .choice()
                     .when(endpoint(RequestRouter.Endpoint.PUBLISH)).to("direct:publish")
@@ -92,8 +93,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(new AwaitBody(config))
                 .process(events::readEvent)
                 .process(access::checkFields)
-                .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
-                        + TopicSchemaLoader.BEAN_NAME)
+                .toD(TopicSchemaLoader.ENDPOINT) // the schema of the configuration pinned on the exchange
                 .process(events::findKey)
                 .process(new SinkLimits(config, sinks))
                 // retry-safe delivery: the sinks that already acknowledged this event are left out
@@ -151,22 +151,22 @@ public final class GatewayRoutes extends RouteBuilder {
     }
 
     private void topics(Exchange exchange) {
-        Responses.json(exchange, 200, config.current().topics().names());
+        Responses.json(exchange, 200, config.current(exchange).topics().names());
     }
 
     private void topicSchema(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         Responses.write(exchange, 200, Responses.APPLICATION_JSON,
-                config.current().topics().find(topic).orElseThrow().schemaJson());
+                config.current(exchange).topics().find(topic).orElseThrow().schemaJson());
     }
 
     private void api(Exchange exchange) {
-        Responses.write(exchange, 200, "application/yaml", config.current().apiYaml());
+        Responses.write(exchange, 200, "application/yaml", config.current(exchange).apiYaml());
     }
 
     private void token(Exchange exchange) {
         Responses.write(exchange, 303, "text/plain; charset=utf-8", "");
-        exchange.getMessage().setHeader("Location", config.current().tokenProviderUrl());
+        exchange.getMessage().setHeader("Location", config.current(exchange).tokenProviderUrl());
     }
 
     private void prepareFanOut(Exchange exchange) {

@@ -29,9 +29,13 @@ public final class StatsAccess {
         this.access = new AccessCheck(config);
     }
 
-    /** First step: the token, when one is required. */
-    public void checkToken(Exchange exchange) {
-        boolean required = config.current().settings().getBoolean(REQUIRE_TOKEN, true);
+    /**
+     * First step: the token, when one is required. The JWT step is asynchronous only when a token's
+     * unknown {@code kid} fetches the keys again (at most once per {@code token_refetch_seconds});
+     * called here as a plain step, that request waits for the fetch.
+     */
+    public void checkToken(Exchange exchange) throws Exception {
+        boolean required = config.current(exchange).settings().getBoolean(REQUIRE_TOKEN, true);
         exchange.setProperty(CHECKED, required);
         if (required) {
             jwt.process(exchange);

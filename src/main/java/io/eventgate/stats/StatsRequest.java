@@ -75,7 +75,7 @@ public final class StatsRequest {
 
     /** Reads the body into the query's parameters (the message body) and {@link #LIMIT}. */
     public void read(Exchange exchange) {
-        JsonNode body = parse(exchange.getMessage().getBody(byte[].class));
+        JsonNode body = parse(exchange.getMessage().getBody(byte[].class), config.current(exchange).maxBodyBytes());
         long now = clock.getAsLong();
         Long start = integer(body, "timestamp_start", "Field 'timestamp_start' must be an integer (epoch ms).");
         Long end = integer(body, "timestamp_end", "Field 'timestamp_end' must be an integer (epoch ms).");
@@ -95,11 +95,10 @@ public final class StatsRequest {
      * The body as a JSON object. No body at all asks for the defaults, as upstream; anything else
      * must be strict UTF-8 holding one JSON object whose keys appear once.
      */
-    private JsonNode parse(byte[] body) {
+    private JsonNode parse(byte[] body, long max) {
         if (body == null || body.length == 0) {
             return JSON.createObjectNode();
         }
-        long max = config.current().maxBodyBytes();
         if (body.length > max) {
             throw new GatewayException(413, "validation", "Request body is " + body.length + " bytes; the limit is " + max);
         }
