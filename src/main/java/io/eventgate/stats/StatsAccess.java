@@ -30,21 +30,27 @@ public final class StatsAccess {
     }
 
     /**
-     * First step: the token, when one is required. The JWT step is asynchronous only when a token's
-     * unknown {@code kid} fetches the keys again (at most once per {@code token_refetch_seconds});
-     * called here as a plain step, that request waits for the fetch.
+     * First step: whether this request's token is checked, decided once at its start. The check
+     * itself is {@link #jwt()}, run by the route as an asynchronous step when {@link #tokenRequired}:
+     * a token with an unknown {@code kid} may fetch the keys again, and no thread waits for that.
      */
-    public void checkToken(Exchange exchange) throws Exception {
-        boolean required = config.current(exchange).settings().getBoolean(REQUIRE_TOKEN, true);
-        exchange.setProperty(CHECKED, required);
-        if (required) {
-            jwt.process(exchange);
-        }
+    public void decide(Exchange exchange) {
+        exchange.setProperty(CHECKED, config.current(exchange).settings().getBoolean(REQUIRE_TOKEN, true));
+    }
+
+    /** True when {@link #decide} found that the token is checked. */
+    public boolean tokenRequired(Exchange exchange) {
+        return exchange.getProperty(CHECKED, true, Boolean.class);
+    }
+
+    /** The token check (asynchronous), the same as a publish's. */
+    public JwtProcessor jwt() {
+        return jwt;
     }
 
     /** Once the topic is known: its subject may write it, when a token is required. */
     public void checkSubject(Exchange exchange) {
-        if (exchange.getProperty(CHECKED, true, Boolean.class)) {
+        if (tokenRequired(exchange)) {
             access.checkSubject(exchange);
         }
     }

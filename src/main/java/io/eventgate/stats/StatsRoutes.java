@@ -52,7 +52,10 @@ public final class StatsRoutes extends RouteBuilder {
         EventReader events = new EventReader(config);
 
         from(STATS).routeId("stats")
-                .process(access::checkToken)
+                .process(access::decide)
+                .filter(access::tokenRequired)
+                    .process(access.jwt())
+                .end()
                 .process(events::resolveTopic)
                 .process(request::checkTopic)
                 .process(access::checkSubject)
