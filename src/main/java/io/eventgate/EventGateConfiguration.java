@@ -2,20 +2,25 @@ package io.eventgate;
 
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ConfigLoader;
+import io.eventgate.config.ConfigPoll;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.config.S3ConfigReader;
 import io.eventgate.config.SettingsPropertiesSource;
+import io.eventgate.delivery.DeliveryLedger;
 import io.eventgate.frontdoor.HttpFrontDoor;
 import io.eventgate.frontdoor.HttpPriming;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.HealthEndpoint;
+import io.eventgate.sinks.KafkaClients;
 import io.eventgate.sinks.KafkaHealthCheck;
+import io.eventgate.sinks.KafkaSecurity;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkHealth;
 import io.eventgate.sinks.SinkRouteFilter;
 import io.eventgate.sinks.eventbridge.EventBridgeSink;
 import io.eventgate.sinks.postgres.PostgresDataSource;
+import io.eventgate.stats.StatsRoutes;
 import io.eventgate.topics.TopicSchemaLoader;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -52,9 +57,11 @@ public class EventGateConfiguration implements CamelConfiguration {
 
     private final EventGateApplication.FrontDoor frontDoor;
     private final ConfigReader reader;
+    private final ConfigLoader loader;
     private final ConfigHolder config;
     private final SinkDirectory sinks;
     private final KafkaHealthCheck kafkaHealth;
+    private final KafkaClients kafkaClients;
     private final EventBridgeSink eventBridge;
     private final PostgresDataSource postgres;
 
@@ -75,10 +82,14 @@ public class EventGateConfiguration implements CamelConfiguration {
                                   Map<String, String> overrides) {
         this.frontDoor = frontDoor;
         this.reader = reader;
-        ConfigLoader loader = ConfigLoader.forThisProcess(reader, overrides);
+        this.loader = ConfigLoader.forThisProcess(reader, overrides);
         this.config = new ConfigHolder(loader::load);
+        DeliveryLedger.checkSettings(config.current().settings());
         this.sinks = new SinkDirectory(config);
-        this.kafkaHealth = new KafkaHealthCheck(config);
+        // The Kafka health probe and the sink's client factory share the Kafka security properties.
+        KafkaSecurity kafkaSecurity = new KafkaSecurity(config);
+        this.kafkaHealth = new KafkaHealthCheck(config, kafkaSecurity);
+        this.kafkaClients = new KafkaClients(kafkaSecurity);
         this.eventBridge = EventBridgeSink.fromSettings(config.current().settings());
         this.postgres = new PostgresDataSource(config);
     }
@@ -110,6 +121,12 @@ public class EventGateConfiguration implements CamelConfiguration {
         return eventBridge;
     }
 
+    /** The Kafka sink's client factory, which adds the security settings ({@code routes/kafka.yaml}). */
+    @BindToRegistry(KafkaClients.BEAN_NAME)
+    public KafkaClients kafkaClients() {
+        return kafkaClients;
+    }
+
     /** The client of the EventBridge sink, with its retry policy and call timeout ({@link EventBridgeSink}). */
     @BindToRegistry(value = EVENTBRIDGE_CLIENT, lazy = true)
     public EventBridgeClient eventBridgeClient() {
@@ -126,6 +143,19 @@ public class EventGateConfiguration implements CamelConfiguration {
     @BindToRegistry("gatewayRoutes")
     public RoutesBuilder gatewayRoutes() {
         return new GatewayRoutes(config, sinks, new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks));
+    }
+
+    /** {@code POST /stats/{topic}} (Java DSL). */
+    @BindToRegistry("statsRoutes")
+    public RoutesBuilder statsRoutes() {
+        return new StatsRoutes(config);
+    }
+
+    /** The configuration poll: by default every {@link ConfigPoll#DEFAULT_SECONDS} s for the HTTP server, off in Lambda. */
+    @BindToRegistry("configPoll")
+    public RoutesBuilder configPoll() {
+        return new ConfigPoll(config, loader, sinks,
+                frontDoor == EventGateApplication.FrontDoor.HTTP ? ConfigPoll.DEFAULT_SECONDS : 0);
     }
 
     /**
