@@ -34,7 +34,8 @@ import java.util.Date;
  *
  * <p>As a program it prints a token for the dev key, for trying {@code java -jar} without a token
  * provider: {@code mvn -q test-compile exec:java -Dexec.mainClass=io.eventgate.dev.DevTokens
- * -Dexec.args="TestUser"} (the subject, default {@code TestUser}; then the hours it is valid, default 8).
+ * -Dexec.args="TestUser"} (the subject, default {@code TestUser}; then the hours it is valid, default 8);
+ * it also writes it to {@code target/dev/token}.
  */
 public final class DevTokens {
 
@@ -117,14 +118,20 @@ public final class DevTokens {
         }
     }
 
-    /** Prints a token signed by the dev run's key (see the class comment). */
-    public static void main(String[] args) {
+    /** The file in the dev folder that {@link #main} writes the token to (Maven's output is no place to cut it from). */
+    public static final String TOKEN_FILE = "token";
+
+    /** Prints a token signed by the dev run's key, and writes it to {@code target/dev/token} (see the class comment). */
+    public static void main(String[] args) throws IOException {
         String subject = args.length > 0 ? args[0] : "TestUser";
         long hours = args.length > 1 ? Long.parseLong(args[1]) : 8;
         DevTokens tokens = persistent(DevRun.devDir());
-        System.err.println("Signed by the dev key; set EVENTGATE_TOKEN_PUBLIC_KEYS_URL=" + tokens.keysUrl()
-                + " for EventGate to accept it. Token for " + subject + " (valid " + hours + " h):");
-        System.out.println(tokens.token(subject, Duration.ofHours(hours)));
+        String token = tokens.token(subject, Duration.ofHours(hours));
+        writeAtomically(DevRun.devDir().resolve(TOKEN_FILE), token + "\n", true);
+        System.out.println("A token for " + subject + " (valid " + hours + " h), also in "
+                + DevRun.devDir().resolve(TOKEN_FILE) + ":");
+        System.out.println(token);
+        System.out.println("EventGate accepts it with EVENTGATE_TOKEN_PUBLIC_KEYS_URL=" + tokens.keysUrl());
     }
 
     public static KeyPair newKeyPair() {
