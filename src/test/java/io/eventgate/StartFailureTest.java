@@ -82,25 +82,12 @@ class StartFailureTest {
 
     @Test
     void javaJarWithABrokenAccessFileNamesIt() throws Exception {
-        Path conf = brokenAccess("jar-access");
-        try (ChildJvm jar = ChildJvm.start(EventGateMain.class.getName(), List.of(),
-                env(conf, RunningGateway.freePort()))) {
-            String reason = oneLineFailure(jar, JAR_LIMIT);
-            assertTrue(reason.startsWith(conf.resolve("access.json") + ": not valid JSON"), reason);
-        }
+        brokenAccessFileIsNamed(EventGateMain.class, List.of(), JAR_LIMIT);
     }
 
     @Test
     void javaJarOnAPortInUseSaysToSetAnother() throws Exception {
-        try (ServerSocket taken = new ServerSocket()) {
-            taken.bind(new InetSocketAddress("0.0.0.0", 0));
-            int port = taken.getLocalPort();
-            try (ChildJvm jar = ChildJvm.start(EventGateMain.class.getName(), List.of(), env(Path.of("conf"), port))) {
-                String reason = oneLineFailure(jar, JAR_LIMIT);
-                assertEquals("the HTTP server cannot listen on 0.0.0.0:" + port + ": the port is in use"
-                        + " (set CAMEL_SERVER_PORT to a free port)", reason);
-            }
-        }
+        portInUseIsNamed(EventGateMain.class, List.of(), JAR_LIMIT);
     }
 
     @Test
@@ -127,23 +114,29 @@ class StartFailureTest {
 
     @Test
     void devRunWithABrokenAccessFileNamesItAndStopsItsBroker() throws Exception {
-        Path conf = brokenAccess("dev-access");
-        try (ChildJvm dev = ChildJvm.start(DevRun.class.getName(),
-                List.of("-D" + DevRun.DEV_DIR_PROPERTY + "=" + tmp.resolve("dev")), env(conf, RunningGateway.freePort()))) {
-            String reason = oneLineFailure(dev, DEV_LIMIT);
-            assertTrue(reason.startsWith(conf.resolve("access.json") + ": not valid JSON"), reason);
-        }
+        brokenAccessFileIsNamed(DevRun.class, List.of("-D" + DevRun.DEV_DIR_PROPERTY + "=" + tmp.resolve("dev")), DEV_LIMIT);
     }
 
     @Test
     void devRunOnAPortInUseSaysToSetAnother() throws Exception {
+        portInUseIsNamed(DevRun.class, List.of("-D" + DevRun.DEV_DIR_PROPERTY + "=" + tmp.resolve("dev")), DEV_LIMIT);
+    }
+
+    private static void brokenAccessFileIsNamed(Class<?> main, List<String> jvmArgs, Duration limit) throws Exception {
+        Path conf = brokenAccess(main.getSimpleName() + "-access");
+        try (ChildJvm child = ChildJvm.start(main.getName(), jvmArgs, env(conf, RunningGateway.freePort()))) {
+            String reason = oneLineFailure(child, limit);
+            assertTrue(reason.startsWith(conf.resolve("access.json") + ": not valid JSON"), reason);
+        }
+    }
+
+    private static void portInUseIsNamed(Class<?> main, List<String> jvmArgs, Duration limit) throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("0.0.0.0", 0));
             int port = taken.getLocalPort();
-            try (ChildJvm dev = ChildJvm.start(DevRun.class.getName(),
-                    List.of("-D" + DevRun.DEV_DIR_PROPERTY + "=" + tmp.resolve("dev")), env(Path.of("conf"), port))) {
-                String reason = oneLineFailure(dev, DEV_LIMIT);
-                assertTrue(reason.contains(":" + port + ": the port is in use (set CAMEL_SERVER_PORT"), reason);
+            try (ChildJvm child = ChildJvm.start(main.getName(), jvmArgs, env(Path.of("conf"), port))) {
+                assertEquals("the HTTP server cannot listen on 0.0.0.0:" + port + ": the port is in use"
+                        + " (set CAMEL_SERVER_PORT to a free port)", oneLineFailure(child, limit));
             }
         }
     }
