@@ -4,6 +4,8 @@ import io.eventgate.auth.AccessCheck;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
+import io.eventgate.metrics.GatewayMetrics;
+import io.eventgate.metrics.MetricsEndpoint;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
@@ -55,6 +57,7 @@ public final class GatewayRoutes extends RouteBuilder {
         AccessCheck access = new AccessCheck(config);
         EventReader events = new EventReader(config);
         SwaggerUi swaggerUi = new SwaggerUi();
+        GatewayMetrics metrics = GatewayMetrics.of(getContext());
 
         onException(GatewayException.class)
                 .handled(true)
@@ -78,10 +81,12 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
                     .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health)
                     .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
+                    .when(endpoint(RequestRouter.Endpoint.METRICS)).process(new MetricsEndpoint(metrics, config))
                     .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
                 .end();
 
         from("direct:publish").routeId("publish")
+                .process(metrics::publishStarted)
                 .process(jwt)
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
@@ -93,6 +98,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(events::findKey)
                 .process(new SinkLimits(config, sinks))
                 .process(this::prepareFanOut)
+                .process(metrics::fanOutStarted)
                 .recipientList(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange exchange) {
@@ -106,7 +112,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     // a sink past its deadline is late whatever it says after; the margin is the
                     // answer's own time to the client, so that it comes within deadline + 250 ms
                     .timeout(sinks.longestDeadlineMs() + 100)
-                    .aggregationStrategy(new SinkOutcomeStrategy())
+                    .aggregationStrategy(metrics.observeSinks(new SinkOutcomeStrategy()))
                 .end()
                 .process(GatewayRoutes::answerPublish);
 
