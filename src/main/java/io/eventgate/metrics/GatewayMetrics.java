@@ -187,7 +187,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** The publish route's first step. */
     public void publishStarted(Exchange exchange) {
-        if (!metricsOn && traces == null) {
+        if (!metricsOn && traces == null || exchange.getProperty(Exchanges.PRIMING) != null) {
             return;
         }
         Observation observation = new Observation();

@@ -1,5 +1,6 @@
 package io.eventgate.metrics;
 
+import io.eventgate.config.ConfigException;
 import io.eventgate.config.Settings;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Only made when {@code traces.enabled} is true; otherwise no class of the SDK is loaded and
  * nothing is started. The SDK is configured the usual OpenTelemetry way ({@code OTEL_*} environment
  * variables, {@code otel.*} system properties; by default OTLP over http/protobuf to
- * {@code localhost:4318}, batched). EventGate settings {@code traces.otel.<property>} give defaults
+ * {@code localhost:4318}, batched; grpc is not bundled). EventGate settings {@code traces.otel.<property>} give defaults
  * under those (so {@code config.json} can hold them). The SDK's own metrics and logs exporters are
  * off by default: the metrics are at {@code /metrics}.
  *
@@ -71,17 +72,26 @@ final class Traces implements AutoCloseable {
         defaults.put("otel.service.name", "eventgate");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
+        // The SDK's own default is grpc, whose sender (OkHttp) is not bundled; the JDK's client speaks http/protobuf.
+        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         settings.asMap().forEach((key, value) -> {
             if (key.startsWith("traces.otel.") && value != null && !value.isBlank()) {
                 defaults.put(key.substring("traces.".length()), value.trim());
             }
         });
-        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> defaults)
-                .disableShutdownHook()
-                .build()
-                .getOpenTelemetrySdk();
-        return new Traces(sdk);
+        try {
+            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> defaults)
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk();
+            return new Traces(sdk);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("Unexpected")
+                    ? e.getCause() : e;
+            throw new ConfigException("traces.enabled is true but the OpenTelemetry settings (OTEL_*, otel.*, "
+                    + "traces.otel.*) are not usable: " + cause.getMessage(), e);
+        }
     }
 
     Span startRequest(Map<String, String> headers) {

@@ -218,6 +218,20 @@ class MetricsEndToEndTest {
     }
 
     @Test
+    void theServersWarmUpIsNotCounted() throws InterruptedException {
+        // The warm-up sends one unverifiable token per topic at start; wait until its lookups are in.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (scrape().value("eventgate_token_cache_lookups_total", "result", "miss") < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Scrape scrape = scrape();
+
+        assertTrue(scrape.value("eventgate_token_cache_lookups_total", "result", "miss") >= 4, scrape.text());
+        assertEquals(0, events(scrape, "public.cps.za.dlchange", "401", "auth"), scrape.text());
+        assertEquals(0, events(scrape, "public.cps.za.status_change", "401", "auth"), scrape.text());
+    }
+
+    @Test
     void headIsAnsweredAndOtherMethodsAreNotFound() {
         HttpResponse<String> head = gateway.send(HttpRequest.newBuilder(gateway.uri("/metrics"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
