@@ -38,16 +38,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MetricsEndToEndTest {
 
     private static final String TOPIC = "public.cps.za.test";
+    private static final long HOOK_DEADLINE_MS = 3000;
 
     @TempDir
     static Path routes;
     private static String bootstrap;
     private static RunningGateway gateway;
     private static HttpServer hook;
-    /** What the hook answers; and, when set, a latch it waits on first. */
+    /** What the hook answers; and, when set, a hold: the hook counts down {@code held} and waits for {@code release}. */
     private static final AtomicInteger HOOK_STATUS = new AtomicInteger(200);
-    private static final AtomicReference<CountDownLatch> HOOK_HOLD = new AtomicReference<>();
-    private static final CountDownLatch HOOK_HELD = new CountDownLatch(1);
+    private static final AtomicReference<Hold> HOOK_HOLD = new AtomicReference<>();
+
+    private record Hold(CountDownLatch held, CountDownLatch release) {
+        Hold() {
+            this(new CountDownLatch(1), new CountDownLatch(1));
+        }
+    }
 
     @BeforeAll
     static void start() throws IOException {
@@ -55,11 +61,11 @@ class MetricsEndToEndTest {
         hook.setExecutor(Executors.newCachedThreadPool());
         hook.createContext("/hook", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            CountDownLatch hold = HOOK_HOLD.get();
+            Hold hold = HOOK_HOLD.get();
             if (hold != null) {
-                HOOK_HELD.countDown();
+                hold.held().countDown();
                 try {
-                    hold.await(10, TimeUnit.SECONDS);
+                    hold.release().await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -80,7 +86,8 @@ class MetricsEndToEndTest {
         bootstrap = SharedKafka.bootstrapServers();
         gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", bootstrap,
-                "eventgate.routes-dir", "routes," + routes));
+                "eventgate.routes-dir", "routes," + routes,
+                "eventgate.sinks.hook.timeout_ms", String.valueOf(HOOK_DEADLINE_MS)));
     }
 
     @AfterAll
@@ -193,15 +200,41 @@ class MetricsEndToEndTest {
     }
 
     @Test
+    void aSinkThatAnswersAfterItsDeadlineCountsAsATimeout() {
+        Scrape before = scrape();
+        Hold hold = new Hold();
+        HOOK_HOLD.set(hold);
+        HttpResponse<String> late;
+        try {
+            // the hook holds the event past its deadline: the answer comes when the deadline passes
+            CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() ->
+                    gateway.post("/topics/" + TOPIC, gateway.token("TestUser"), Events.test(Events.id())));
+            late = answer.join();
+        } finally {
+            HOOK_HOLD.set(null);
+            hold.release().countDown();
+        }
+        assertEquals(500, late.statusCode(), late.body());
+        assertTrue(late.body().contains("No acknowledgement within " + HOOK_DEADLINE_MS + " ms"), late.body());
+
+        Scrape after = scrape();
+
+        String failures = "eventgate_sink_failures_total";
+        assertEquals(1, after.value(failures, "sink", "hook", "reason", "timeout")
+                - before.value(failures, "sink", "hook", "reason", "timeout"), after.text());
+        assertEquals(1, events(after, TOPIC, "500", "sink") - events(before, TOPIC, "500", "sink"));
+    }
+
+    @Test
     void publishesInFlightAreShownWhileASinkHoldsThemAndMetricsStayFast() throws Exception {
         assertEquals(0, scrape().value("eventgate_publish_in_flight"));
-        CountDownLatch release = new CountDownLatch(1);
-        HOOK_HOLD.set(release);
+        Hold hold = new Hold();
+        HOOK_HOLD.set(hold);
         CompletableFuture<HttpResponse<String>> held;
         try {
             held = CompletableFuture.supplyAsync(() ->
                     gateway.post("/topics/" + TOPIC, gateway.token("TestUser"), Events.test(Events.id())));
-            assertTrue(HOOK_HELD.await(10, TimeUnit.SECONDS), "the hook got the event");
+            assertTrue(hold.held().await(10, TimeUnit.SECONDS), "the hook got the event");
 
             long started = System.nanoTime();
             Scrape during = scrape();
@@ -211,7 +244,7 @@ class MetricsEndToEndTest {
             assertTrue(scrapeMs < 2000, "a scrape waits for no sink: " + scrapeMs + " ms");
         } finally {
             HOOK_HOLD.set(null);
-            release.countDown();
+            hold.release().countDown();
         }
         assertEquals(202, held.get(10, TimeUnit.SECONDS).statusCode());
         assertEquals(0, scrape().value("eventgate_publish_in_flight"));
