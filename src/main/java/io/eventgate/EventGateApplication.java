@@ -72,7 +72,7 @@ public final class EventGateApplication {
         main.bind(SinkDirectory.BEAN_NAME, sinks);
         main.bind(TopicSchemaLoader.BEAN_NAME, new TopicSchemaLoader(config));
         SinkBeans sinkBeans = SinkBeans.bindTo(main, config);
-        GatewayMetrics metrics = GatewayMetrics.create(config, sinks);
+        GatewayMetrics metrics = GatewayMetrics.create(config, sinks, frontDoor == FrontDoor.HTTP);
         main.bind(GatewayMetrics.BEAN_NAME, metrics);
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,

@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sending made-up topics. The meters are made once per label set and kept, so a request does no
  * lookup of the registry and builds no tags: a hit in a map of topics, an increment, and the timers.
  *
- * <p>Settings (read at start): {@code metrics.enabled} (default true: the meters are kept and
- * {@code /metrics} answers; false: neither), {@code metrics.require_admin} (default false: a token of
+ * <p>Settings (read at start): {@code metrics.enabled} (default true for the HTTP server, false in
+ * Lambda: the meters are kept and {@code /metrics} answers; false: neither), {@code metrics.require_admin} (default false: a token of
  * an {@code admin_users} subject is needed to read {@code /metrics}), {@code traces.enabled} (default
  * false; see {@link Traces}).
  */
@@ -142,15 +142,20 @@ public final class GatewayMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** Metrics and traces as the settings say; traces start here when they are on. */
-    public static GatewayMetrics create(ConfigHolder config, SinkDirectory sinks) {
+    /**
+     * Metrics and traces as the settings say; traces start here when they are on.
+     *
+     * @param metricsByDefault whether {@code metrics.enabled} defaults to true: for the HTTP server; in
+     *                         Lambda nothing scrapes an instance, so there the meters are not even made
+     */
+    public static GatewayMetrics create(ConfigHolder config, SinkDirectory sinks, boolean metricsByDefault) {
         Settings settings = config.current().settings();
         boolean tracesOn = settings.getBoolean("traces.enabled", false);
         Traces traces = tracesOn ? Traces.start(settings) : null;
         if (tracesOn) {
             LOG.info("OpenTelemetry traces are on");
         }
-        return new GatewayMetrics(config, sinks, settings.getBoolean("metrics.enabled", true),
+        return new GatewayMetrics(config, sinks, settings.getBoolean("metrics.enabled", metricsByDefault),
                 settings.getBoolean("metrics.require_admin", false), traces);
     }
 
