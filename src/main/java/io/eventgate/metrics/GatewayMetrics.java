@@ -241,8 +241,11 @@ public final class GatewayMetrics implements AutoCloseable {
         if (error != null || exception != null) {
             Throwable cause = exception != null ? exception : answer.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             failure = SinkFailure.classify(cause, error);
-            observation.sinkFailed(meters.name, failure);
+        } else if (elapsed > meters.deadlineNanos) {
+            // acknowledged after its deadline: the answer counts it as failed, and so do the metrics
+            failure = SinkFailure.TIMEOUT;
         }
+        observation.sinkAnswered(meters.name, failure);
         if (metricsOn) {
             (failure == null ? meters.acknowledged : meters.failed).record(elapsed, TimeUnit.NANOSECONDS);
         }
@@ -290,12 +293,12 @@ public final class GatewayMetrics implements AutoCloseable {
             return;
         }
         SinkFailure seen = observation.reasonOf(meters.name);
-        // No failure in its answer: the sink answered late, never answered, or had no room.
+        // No failure in its answer: the sink never answered (its deadline), or had no room.
         SinkFailure reason = seen != null ? seen : SinkFailure.classify(null, sinkError.message());
         if (metricsOn) {
             meters.failures.get(reason).increment();
         }
-        if (seen == null && traces != null && observation.span != null) {
+        if (!observation.answered(meters.name) && traces != null && observation.span != null) {
             traces.sink(observation, meters.name, reason);
         }
     }
@@ -402,15 +405,22 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
-    /** A sink's latency histograms (acknowledged, failed) and its failures by reason. */
+    /**
+     * A sink's latency histograms (acknowledged, failed) and its failures by reason; and its deadline
+     * as it was when first seen (a reload that changes {@code sinks.<name>.timeout_ms} is seen by the
+     * answers, here only in whether a late acknowledgement is timed as failed).
+     */
     private final class SinkMeters {
         final String name;
+        final long deadlineNanos;
         final Timer acknowledged;
         final Timer failed;
         final Map<SinkFailure, Counter> failures = new EnumMap<>(SinkFailure.class);
 
         SinkMeters(String name) {
             this.name = name;
+            this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(
+                    sinks.find(name).map(SinkDirectory.Sink::timeoutMs).orElse(SinkDirectory.DEFAULT_TIMEOUT_MS));
             if (registry == null) {
                 acknowledged = failed = null;
                 return;
@@ -428,7 +438,7 @@ public final class GatewayMetrics implements AutoCloseable {
         private Timer latency(String outcome) {
             return Timer.builder("eventgate.sink.latency")
                     .description("Time from the fan-out to a sink's answer, by sink and outcome "
-                            + "(a late acknowledgement is acknowledged here and a timeout failure in eventgate_sink_failures_total)")
+                            + "(an acknowledgement after the sink's deadline is failed)")
                     .tag("sink", name).tag("outcome", outcome)
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);

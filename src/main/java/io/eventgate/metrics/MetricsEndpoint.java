@@ -18,9 +18,8 @@ import java.util.Locale;
  * {@code admin_users} subject (401 without one, 403 for another subject), and
  * {@code metrics.enabled=false} makes the path unknown (404 {@code route}).
  *
- * <p>Writing the text reads the meters and allocates nothing per series beyond the text; with the
- * bounded labels it takes well under a millisecond, so it runs on the caller's thread (the event loop)
- * and waits for nothing.
+ * <p>Writing the text only reads the meters, a few hundred lines with the bounded labels, and waits
+ * for nothing (no lock that a request holds, no I/O), so it runs on the caller's thread (the event loop).
  */
 public final class MetricsEndpoint implements Processor {
 
