@@ -407,3 +407,31 @@ variable "api_gateway_cloudwatch_role_arn" {
   type        = string
   default     = null
 }
+
+variable "kafka_settings" {
+  description = <<-EOT
+    Kafka client properties of the Kafka sink, passed as EVENTGATE_KAFKA_<PROPERTY> environment
+    variables (README, "Kafka security"), e.g. { "security.protocol" = "SASL_SSL", "sasl.mechanism" =
+    "SCRAM-SHA-512" }. Keys: security.protocol, sasl.mechanism, sasl.jaas.config,
+    sasl.kerberos.service.name, ssl.truststore.*, ssl.keystore.*, ssl.key.password,
+    ssl.endpoint.identification.algorithm. Keep passwords out of it (they would be in the state and
+    in the function's configuration): put them into the secret of kafka_secret_name. {} = none.
+  EOT
+  type        = map(string)
+  nullable    = false
+  default     = {}
+}
+
+variable "kafka_secret_name" {
+  description = "EVENTGATE_KAFKA_SECRET_NAME: Secrets Manager secret with Kafka client properties ({\"sasl.jaas.config\": ...}, {\"ssl.keystore.password\": ...}) or an MSK SCRAM {\"username\", \"password\"}. The role needs secretsmanager:GetSecretValue on it. Empty = none."
+  type        = string
+  nullable    = false
+  default     = ""
+}
+
+variable "kafka_secret_region" {
+  description = "EVENTGATE_KAFKA_SECRET_REGION. Empty = aws_region (only set when kafka_secret_name is set)."
+  type        = string
+  nullable    = false
+  default     = ""
+}

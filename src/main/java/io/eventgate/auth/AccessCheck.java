@@ -23,7 +23,7 @@ public final class AccessCheck {
     public void checkSubject(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        if (!config.current().access().isListed(topic, subject)) {
+        if (!config.current(exchange).access().isListed(topic, subject)) {
             throw new GatewayException(403, "auth", "User not authorized for topic");
         }
     }
@@ -32,7 +32,7 @@ public final class AccessCheck {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
         JsonNode event = exchange.getProperty(EventReader.EVENT, JsonNode.class);
-        AccessPolicy.Verdict verdict = config.current().access().check(topic, subject, event);
+        AccessPolicy.Verdict verdict = config.current(exchange).access().check(topic, subject, event);
         switch (verdict.decision()) {
             case ALLOWED -> { }
             case NOT_LISTED -> throw new GatewayException(403, "auth", "User not authorized for topic");

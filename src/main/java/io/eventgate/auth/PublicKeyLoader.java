@@ -74,6 +74,14 @@ public final class PublicKeyLoader {
         }
     }
 
+    /**
+     * A public key and the {@code kid} its entry names.
+     *
+     * @param kid null when the entry names none
+     */
+    public record Key(String kid, PublicKey key) {
+    }
+
     /** Lazily made, once: a start from {@code file:} keys (dev, tests, CDS training) starts no client threads. */
     private static final class Client {
         static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -83,10 +91,18 @@ public final class PublicKeyLoader {
     }
 
     public static List<PublicKey> load(String singleKeyUrl, String keyListUrl, Limits limits) {
-        List<PublicKey> keys = new ArrayList<>();
+        return loadWithIds(singleKeyUrl, keyListUrl, limits).stream().map(Key::key).toList();
+    }
+
+    /**
+     * The keys with the {@code kid} each entry gives (an optional {@code "kid"} string beside
+     * {@code "key"}), so that a token naming a {@code kid} that none has can ask for a refetch.
+     */
+    public static List<Key> loadWithIds(String singleKeyUrl, String keyListUrl, Limits limits) {
+        List<Key> keys = new ArrayList<>();
         if (singleKeyUrl != null) {
             JsonNode doc = fetch("token_public_key_url", singleKeyUrl, limits);
-            keys.add(parseKey("token_public_key_url", doc.path("key")));
+            keys.add(parseKey("token_public_key_url", doc));
         }
         if (keyListUrl != null) {
             JsonNode doc = fetch("token_public_keys_url", keyListUrl, limits);
@@ -95,7 +111,7 @@ public final class PublicKeyLoader {
                 throw new ConfigException("token_public_keys_url (" + keyListUrl + "): expected {\"keys\": [{\"key\": ...}, ...]}");
             }
             for (JsonNode entry : list) {
-                keys.add(parseKey("token_public_keys_url", entry.path("key")));
+                keys.add(parseKey("token_public_keys_url", entry));
             }
         }
         if (keys.isEmpty()) {
@@ -205,13 +221,16 @@ public final class PublicKeyLoader {
                 + " bytes (token_fetch_max_bytes)");
     }
 
-    private static PublicKey parseKey(String setting, JsonNode key) {
+    private static Key parseKey(String setting, JsonNode entry) {
+        JsonNode key = entry.path("key");
         if (!key.isTextual()) {
             throw new ConfigException(setting + ": a key entry has no \"key\" string");
         }
+        JsonNode kid = entry.path("kid");
         try {
             byte[] der = Base64.getMimeDecoder().decode(stripPem(key.asText()));
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+            return new Key(kid.isTextual() ? kid.asText() : null,
+                    KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der)));
         } catch (Exception e) {
             throw new ConfigException(setting + ": a key is not a base64 DER RSA public key (" + e.getMessage() + ")");
         }

@@ -7,6 +7,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import javax.net.ssl.TrustManager;
@@ -113,6 +114,32 @@ public final class S3ConfigReader implements ConfigReader, AutoCloseable {
         }
         if (copied == 0) {
             throw new ConfigException(location + ": no objects under this prefix");
+        }
+    }
+
+    /**
+     * One request: HeadObject for an object, one ListObjectsV2 page for a folder (a folder of more
+     * than 1000 objects takes one request per 1000). Each object counts by its key, ETag, size and
+     * time of change, whichever the store gives.
+     */
+    @Override
+    public String version(String location, boolean folder) {
+        S3Location where = S3Location.parse(location);
+        S3Client client = client(location);
+        try {
+            if (!folder) {
+                HeadObjectResponse head = client.headObject(r -> r.bucket(where.bucket()).key(where.key()));
+                return head.eTag() + " " + head.contentLength() + " " + head.lastModified();
+            }
+            String prefix = where.key().isEmpty() || where.key().endsWith("/") ? where.key() : where.key() + "/";
+            StringBuilder version = new StringBuilder();
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(where.bucket()).prefix(prefix)).contents()) {
+                version.append(object.key()).append(' ').append(object.eTag()).append(' ')
+                        .append(object.size()).append(' ').append(object.lastModified()).append('\n');
+            }
+            return version.toString();
+        } catch (SdkException e) {
+            throw failure(location, e);
         }
     }
 

@@ -181,7 +181,7 @@ public final class GatewayMetrics implements AutoCloseable {
         return traces != null;
     }
 
-    boolean requireAdmin() {
+    public boolean requireAdmin() {
         return requireAdmin;
     }
 
@@ -266,7 +266,7 @@ public final class GatewayMetrics implements AutoCloseable {
             SinkOutcomes outcomes = exchange.getProperty(Exchanges.OUTCOMES, SinkOutcomes.class);
             List<Responses.Error> sinkErrors = status == 500 && outcomes != null ? outcomes.errors() : List.of();
             int error = errorType(exchange, status, sinkErrors);
-            TopicMeters topic = topicOf(exchange.getProperty(Exchanges.TOPIC, String.class));
+            TopicMeters topic = topicOf(exchange.getProperty(Exchanges.TOPIC, String.class), exchange);
             if (metricsOn) {
                 topic.count(status, error);
                 (status < 300 ? accepted : status < 500 ? refused : failed)
@@ -323,7 +323,7 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /** The meters of a topic that the configuration knows, else those of {@value #UNKNOWN_TOPIC}. */
-    private TopicMeters topicOf(String topic) {
+    private TopicMeters topicOf(String topic, Exchange exchange) {
         if (topic == null) {
             return unknownTopic;
         }
@@ -332,7 +332,7 @@ public final class GatewayMetrics implements AutoCloseable {
             return meters;
         }
         String name = topic.toLowerCase(Locale.ROOT);
-        if (config.current().topics().find(name).isEmpty()) {
+        if (config.current(exchange).topics().find(name).isEmpty()) {
             return unknownTopic;
         }
         return topics.computeIfAbsent(name, TopicMeters::new);

@@ -60,7 +60,7 @@ public final class SinkLimits implements Processor {
     }
 
     private void checkKafkaRecord(Exchange exchange) {
-        long limit = config.current().settings().getLong(KAFKA_MAX_REQUEST_SIZE, DEFAULT_KAFKA_MAX_REQUEST_SIZE);
+        long limit = config.current(exchange).settings().getLong(KAFKA_MAX_REQUEST_SIZE, DEFAULT_KAFKA_MAX_REQUEST_SIZE);
         String key = exchange.getProperty(Exchanges.KEY, "", String.class);
         long record = utf8Length(exchange.getMessage().getBody(String.class)) + utf8Length(key) + KAFKA_RECORD_OVERHEAD;
         if (record > limit) {

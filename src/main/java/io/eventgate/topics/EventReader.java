@@ -85,13 +85,13 @@ public final class EventReader {
     public void resolveTopic(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, "", String.class).toLowerCase(Locale.ROOT);
         exchange.setProperty(Exchanges.TOPIC, topic);
-        if (config.current().topics().find(topic).isEmpty()) {
+        if (config.current(exchange).topics().find(topic).isEmpty()) {
             throw new GatewayException(404, "topic", "Topic '" + topic + "' not found");
         }
     }
 
     public void readEvent(Exchange exchange) {
-        EventGateConfig current = config.current();
+        EventGateConfig current = config.current(exchange);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new GatewayException(400, "validation",
@@ -226,7 +226,7 @@ public final class EventReader {
     public void findKey(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         JsonNode event = exchange.getProperty(EVENT, JsonNode.class);
-        config.current().keyField(topic)
+        config.current(exchange).keyField(topic)
                 .map(event::get)
                 .filter(value -> !value.isNull() && !value.isMissingNode())
                 .map(value -> value.isValueNode() ? value.asText() : value.toString())

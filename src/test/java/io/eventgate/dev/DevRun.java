@@ -23,11 +23,19 @@ public final class DevRun {
         io.eventgate.Logging.configure();
         EmbeddedKafka kafka = EmbeddedKafka.start();
         DevTokens tokens = DevTokens.create();
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
+                "eventgate.token_public_keys_url", tokens.keysUrl(),
+                "eventgate.token_public_key_url", ""));
+        // EVENTGATE_DEV_POSTGRES=true: an embedded Postgres as well, migrated, for the Postgres sink and /stats.
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = "true".equalsIgnoreCase(System.getenv("EVENTGATE_DEV_POSTGRES"))
+                ? io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start() : null;
+        if (postgres != null) {
+            settings.putAll(Map.of("eventgate.postgres.host", "localhost", "eventgate.postgres.port", String.valueOf(postgres.getPort()),
+                    "eventgate.postgres.database", "postgres", "eventgate.postgres.user", "postgres", "eventgate.postgres.migrate", "true"));
+        }
         EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
-                new S3ConfigReader(), Map.of(
-                        "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
-                        "eventgate.token_public_keys_url", tokens.keysUrl(),
-                        "eventgate.token_public_key_url", ""));
+                new S3ConfigReader(), settings);
         app.start();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -38,6 +46,13 @@ public final class DevRun {
                 // stopping anyway
             }
             kafka.close();
+            if (postgres != null) {
+                try {
+                    postgres.close();
+                } catch (java.io.IOException ignored) {
+                    // stopping anyway
+                }
+            }
             stopped.countDown();
         }));
 
@@ -56,6 +71,11 @@ public final class DevRun {
         System.out.println("  -H 'Authorization: Bearer " + token + "' \\");
         System.out.println("  -H 'Content-Type: application/json' \\");
         System.out.println("  -d '" + event + "'");
+        if (postgres != null) {
+            System.out.println("Read the runs' stats (Postgres at localhost:" + postgres.getPort() + "; publish to public.cps.za.runs first):");
+            System.out.println("curl -i -X POST " + base + "/stats/public.cps.za.runs -H 'Authorization: Bearer "
+                    + tokens.token("FooBarUser", Duration.ofHours(8)) + "' -d '{}'");
+        }
         System.out.println("Press Ctrl+C to stop.");
         stopped.await();
     }
