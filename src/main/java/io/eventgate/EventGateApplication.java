@@ -11,6 +11,7 @@ import io.eventgate.frontdoor.HttpFrontDoor;
 import io.eventgate.frontdoor.HttpPriming;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.HealthEndpoint;
+import io.eventgate.metrics.GatewayMetrics;
 import io.eventgate.sinks.SinkBeans;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkHealth;
@@ -74,10 +75,13 @@ public final class EventGateApplication {
         main.bind(SinkDirectory.BEAN_NAME, sinks);
         main.bind(TopicSchemaLoader.BEAN_NAME, new TopicSchemaLoader(config));
         SinkBeans sinkBeans = SinkBeans.bindTo(main, config);
+        GatewayMetrics metrics = GatewayMetrics.create(config, sinks, frontDoor == FrontDoor.HTTP);
+        main.bind(GatewayMetrics.BEAN_NAME, metrics);
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
         main.configure().addRoutesBuilder(new io.eventgate.stats.StatsRoutes(config));
+        main.configure().addRoutesBuilder(new io.eventgate.metrics.MetricsRoutes(config));
         main.configure().addRoutesBuilder(new ConfigPoll(config, loader, sinks,
                 frontDoor == FrontDoor.HTTP ? ConfigPoll.DEFAULT_SECONDS : 0));
         HttpFrontDoor http = frontDoor == FrontDoor.HTTP ? new HttpFrontDoor(config) : null;
@@ -107,6 +111,7 @@ public final class EventGateApplication {
             @Override
             public void afterStop(BaseMainSupport support) {
                 sinkBeans.close();
+                metrics.close();
                 if (reader instanceof AutoCloseable closeable) {
                     try {
                         closeable.close();
