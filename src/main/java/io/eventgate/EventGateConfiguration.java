@@ -12,6 +12,8 @@ import io.eventgate.frontdoor.HttpFrontDoor;
 import io.eventgate.frontdoor.HttpPriming;
 import io.eventgate.gateway.GatewayRoutes;
 import io.eventgate.gateway.HealthEndpoint;
+import io.eventgate.metrics.GatewayMetrics;
+import io.eventgate.metrics.MetricsRoutes;
 import io.eventgate.sinks.KafkaClients;
 import io.eventgate.sinks.KafkaHealthCheck;
 import io.eventgate.sinks.KafkaSecurity;
@@ -64,6 +66,7 @@ public class EventGateConfiguration implements CamelConfiguration {
     private final KafkaClients kafkaClients;
     private final EventBridgeSink eventBridge;
     private final PostgresDataSource postgres;
+    private final GatewayMetrics metrics;
 
     /**
      * For camel-main launchers that make the configuration class themselves (Camel JBang): the HTTP
@@ -92,6 +95,7 @@ public class EventGateConfiguration implements CamelConfiguration {
         this.kafkaClients = new KafkaClients(kafkaSecurity);
         this.eventBridge = EventBridgeSink.fromSettings(config.current().settings());
         this.postgres = new PostgresDataSource(config);
+        this.metrics = GatewayMetrics.create(config, sinks, frontDoor == EventGateApplication.FrontDoor.HTTP);
     }
 
     @BindToRegistry(ConfigHolder.BEAN_NAME)
@@ -143,6 +147,18 @@ public class EventGateConfiguration implements CamelConfiguration {
     @BindToRegistry("gatewayRoutes")
     public RoutesBuilder gatewayRoutes() {
         return new GatewayRoutes(config, sinks, new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks));
+    }
+
+    /** The request and sink metrics ({@code GET /metrics}) and the optional traces. */
+    @BindToRegistry(GatewayMetrics.BEAN_NAME)
+    public GatewayMetrics eventGateMetrics() {
+        return metrics;
+    }
+
+    /** {@code GET /metrics} (Java DSL). */
+    @BindToRegistry("metricsRoutes")
+    public RoutesBuilder metricsRoutes() {
+        return new MetricsRoutes(config);
     }
 
     /** {@code POST /stats/{topic}} (Java DSL). */
@@ -207,6 +223,7 @@ public class EventGateConfiguration implements CamelConfiguration {
         kafkaHealth.close();
         eventBridge.close();
         postgres.close();
+        metrics.close();
         if (reader instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

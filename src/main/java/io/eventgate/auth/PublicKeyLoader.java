@@ -177,7 +177,7 @@ public final class PublicKeyLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + "not a valid file URL");
         } catch (NoSuchFileException e) {
-            throw new ConfigException(where + "file not found");
+            throw new ConfigException(where + "file not found" + whatToSet(where));
         } catch (IOException e) {
             throw new ConfigException(where + e.getMessage(), e);
         }
@@ -195,7 +195,7 @@ public final class PublicKeyLoader {
         try {
             HttpResponse<byte[]> response = answer.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
-                throw new ConfigException(where + "HTTP " + response.statusCode());
+                throw new ConfigException(where + "HTTP " + response.statusCode() + whatToSet(where));
             }
             return response.body();
         } catch (TimeoutException e) {
@@ -205,7 +205,7 @@ public final class PublicKeyLoader {
             if (cause instanceof TooLargeException) {
                 throw tooLarge(where, limits);
             }
-            throw new ConfigException(where + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+            throw new ConfigException(where + cannotFetch(cause, uri) + whatToSet(where), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException(where + "interrupted");
@@ -214,6 +214,34 @@ public final class PublicKeyLoader {
             capped.abort();
             answer.cancel(true);
         }
+    }
+
+    /**
+     * Why a key URL could not be fetched, in words: the HTTP client's exceptions often have no message
+     * at all (a host that does not resolve is a {@code ConnectException} with none), so their causes
+     * are read for it.
+     */
+    static String cannotFetch(Throwable failure, URI uri) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "cannot connect: the host " + uri.getHost() + " is not known";
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                String message = t.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+                return t instanceof java.net.ConnectException ? "cannot connect: " + message : message;
+            }
+        }
+        // The JDK's client says nothing more when the port is closed.
+        return failure instanceof java.net.ConnectException ? "cannot connect: connection refused" : "cannot connect";
+    }
+
+    /** {@code "; set <setting> (or EVENTGATE_<SETTING>) to ..."}: the way out, for a key URL that does not answer. */
+    private static String whatToSet(String where) {
+        String setting = where.substring(0, where.indexOf(' '));
+        return "; set " + setting + " (or EVENTGATE_" + setting.toUpperCase(Locale.ROOT)
+                + ") to your token provider's " + (setting.endsWith("keys_url") ? "keys" : "key") + " URL";
     }
 
     private static ConfigException tooLarge(String where, Limits limits) {

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -132,6 +133,9 @@ public final class TokenVerifier {
     private final long clockSkewMillis;
     private final int cacheSize;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** Lookups served from the cache, and tokens that needed the RSA check (for the metrics). */
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder cacheMisses = new LongAdder();
 
     public TokenVerifier(List<PublicKey> keys, long clockSkewSeconds) {
         this(keys, Rules.withClockSkew(clockSkewSeconds));
@@ -182,14 +186,26 @@ public final class TokenVerifier {
         Verified known = verified.get(token);
         if (known != null) {
             if (now < known.validUntilMillis()) {
+                cacheHits.increment();
                 return known.claims();
             }
             verified.remove(token, known);
         }
+        cacheMisses.increment();
         Claims claims = verifySignature(token);
         checkClaims(claims);
         remember(token, claims, now);
         return claims;
+    }
+
+    /** Tokens answered from the cache since this verifier was made. */
+    public long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** Tokens that were not in the cache (and so had their signature checked) since this verifier was made. */
+    public long cacheMisses() {
+        return cacheMisses.sum();
     }
 
     /**

@@ -188,11 +188,13 @@ public final class ConfigLoader {
         if (settings.get("token_public_key_url").isEmpty() && settings.get("token_public_keys_url").isEmpty()) {
             throw new ConfigException(configFile + ": set 'token_public_key_url' or 'token_public_keys_url'");
         }
-        AccessPolicy access = AccessPolicy.parse(accessLocation,
-                parseJson(accessLocation, read(configured, confDir, accessLocation)));
+        String accessName = named(configured, confDir, accessLocation);
+        AccessPolicy access = AccessPolicy.parse(accessName,
+                parseJson(accessName, read(configured, confDir, accessLocation)));
 
         Map<String, String> topicKeys = settings.get("topic_keys_config")
-                .map(location -> topicKeys(location, parseJson(location, read(configured, confDir, location))))
+                .map(location -> topicKeys(named(configured, confDir, location),
+                        parseJson(named(configured, confDir, location), read(configured, confDir, location))))
                 .orElse(Map.of());
 
         TopicCatalog topics = TopicCatalog.load(
@@ -260,6 +262,11 @@ public final class ConfigLoader {
             return reader.read(location);
         }
         return readLocal(resolve(confDir, location));
+    }
+
+    /** How a problem names a file of config.json: the path that was read ({@code conf/access.json}), or the URL. */
+    private static String named(ConfigReader reader, Path confDir, String location) {
+        return reader.handles(location) ? location : resolve(confDir, location).toString();
     }
 
     /**

@@ -45,24 +45,34 @@ public final class S3ConfigReader implements ConfigReader, AutoCloseable {
 
     private static final String SCHEME = "s3://";
 
+    /** Keys per ListObjectsV2 page: S3's own maximum. */
+    private static final int PAGE_SIZE = 1000;
+
     private final ClientCache clients;
     private final Settings settings;
     private final Path confDir;
+    private final int pageSize;
 
     /** A reader that uses only the SDK defaults until {@link #withSettings} gives it settings. */
     public S3ConfigReader() {
-        this(new ClientCache(), null, null);
+        this(PAGE_SIZE);
     }
 
-    private S3ConfigReader(ClientCache clients, Settings settings, Path confDir) {
+    /** With smaller listing pages, so that a test reads a folder over several pages. */
+    S3ConfigReader(int pageSize) {
+        this(new ClientCache(), null, null, pageSize);
+    }
+
+    private S3ConfigReader(ClientCache clients, Settings settings, Path confDir, int pageSize) {
         this.clients = clients;
         this.settings = settings;
         this.confDir = confDir;
+        this.pageSize = pageSize;
     }
 
     @Override
     public ConfigReader withSettings(Settings settings, Path confDir) {
-        return new S3ConfigReader(clients, settings, confDir);
+        return new S3ConfigReader(clients, settings, confDir, pageSize);
     }
 
     @Override
@@ -92,7 +102,7 @@ public final class S3ConfigReader implements ConfigReader, AutoCloseable {
         int copied = 0;
         String current = location; // what a failure is about: the listing, or one object
         try {
-            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(folder.bucket()).prefix(prefix)).contents()) {
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(folder.bucket()).prefix(prefix).maxKeys(pageSize)).contents()) {
                 String relative = object.key().substring(prefix.length());
                 if (relative.isEmpty() || relative.endsWith("/")) {
                     continue; // a folder marker

@@ -48,6 +48,7 @@ public final class HttpPriming {
                     e.setProperty(Exchanges.METHOD, "POST");
                     e.setProperty(Exchanges.PATH, "/topics/" + topic);
                     e.setProperty(Exchanges.HEADERS, headers);
+                    e.setProperty(Exchanges.PRIMING, Boolean.TRUE);
                     e.getMessage().setBody("{}".getBytes());
                 });
                 LambdaPriming.primeValidator(template, topic);

@@ -27,6 +27,8 @@ public final class Exchanges {
     public static final String SINK_ERROR = "eventGateSinkError";
     /** The sinks' outcomes of one publish ({@code io.eventgate.sinks.SinkOutcomes}). */
     public static final String OUTCOMES = "eventGateOutcomes";
+    /** Set on the HTTP server's warm-up requests, which the metrics and traces leave out. */
+    public static final String PRIMING = "eventGatePriming";
 
     private Exchanges() {
     }

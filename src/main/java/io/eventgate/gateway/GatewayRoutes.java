@@ -4,6 +4,8 @@ import io.eventgate.auth.AccessCheck;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
+import io.eventgate.metrics.GatewayMetrics;
+import io.eventgate.metrics.MetricsRoutes;
 import io.eventgate.delivery.DeliveryLedger;
 import io.eventgate.delivery.RetrySafeDelivery;
 import io.eventgate.sinks.SinkDirectory;
@@ -57,6 +59,7 @@ public final class GatewayRoutes extends RouteBuilder {
         AccessCheck access = new AccessCheck(config);
         EventReader events = new EventReader(config);
         SwaggerUi swaggerUi = new SwaggerUi();
+        GatewayMetrics metrics = GatewayMetrics.of(getContext());
         RetrySafeDelivery delivery = new RetrySafeDelivery(DeliveryLedger.of(getContext(), config));
 
         onException(GatewayException.class)
@@ -82,11 +85,13 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
                     .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health)
                     .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
+                    .when(endpoint(RequestRouter.Endpoint.METRICS)).to(MetricsRoutes.METRICS)
                     .when(endpoint(RequestRouter.Endpoint.STATS)).to(io.eventgate.stats.StatsRoutes.STATS)
                     .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
                 .end();
 
         from("direct:publish").routeId("publish")
+                .process(metrics::publishStarted)
                 .process(jwt)
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
@@ -99,6 +104,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 // retry-safe delivery: the sinks that already acknowledged this event are left out
                 .process(delivery.lookUp(sinks))
                 .process(this::prepareFanOut)
+                .process(metrics::fanOutStarted)
                 .recipientList(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange exchange) {
@@ -112,7 +118,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     // a sink past its deadline is late whatever it says after; the margin is the
                     // answer's own time to the client, so that it comes within deadline + 250 ms
                     .timeout(sinks.longestDeadlineMs() + 100)
-                    .aggregationStrategy(new SinkOutcomeStrategy())
+                    .aggregationStrategy(metrics.observeSinks(new SinkOutcomeStrategy()))
                 .end()
                 .process(delivery.record())
                 .process(GatewayRoutes::answerPublish);

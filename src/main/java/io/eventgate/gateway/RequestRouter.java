@@ -17,7 +17,7 @@ public final class RequestRouter {
     public static final String ASSET = "eventGateAsset";
 
     /** The endpoints; {@link #NOT_FOUND} for anything else. */
-    public enum Endpoint { API, DOCS, DOCS_ASSET, TOKEN, TOPICS, TOPIC_SCHEMA, PUBLISH, HEALTH, TERMINATE, STATS, NOT_FOUND }
+    public enum Endpoint { API, DOCS, DOCS_ASSET, TOKEN, TOPICS, TOPIC_SCHEMA, PUBLISH, HEALTH, TERMINATE, METRICS, STATS, NOT_FOUND }
 
     private RequestRouter() {
     }
@@ -47,6 +47,8 @@ public final class RequestRouter {
                 return get ? Endpoint.HEALTH : Endpoint.NOT_FOUND;
             case "/terminate":
                 return method.equals("POST") ? Endpoint.TERMINATE : Endpoint.NOT_FOUND;
+            case "/metrics":
+                return get ? Endpoint.METRICS : Endpoint.NOT_FOUND;
             default:
                 break;
         }

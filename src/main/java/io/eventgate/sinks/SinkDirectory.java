@@ -113,7 +113,7 @@ public final class SinkDirectory {
         return first && config.current().settings().getBoolean("sinks." + name + ".enabled", true);
     }
 
-    static Optional<String> sinkName(String endpointUri) {
+    public static Optional<String> sinkName(String endpointUri) {
         String rest = endpointUri.startsWith("direct://") ? endpointUri.substring("direct://".length())
                 : endpointUri.startsWith("direct:") ? endpointUri.substring("direct:".length()) : null;
         if (rest == null || !rest.startsWith(ROUTE_PREFIX) || rest.length() == ROUTE_PREFIX.length()) {

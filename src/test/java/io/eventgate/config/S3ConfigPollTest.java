@@ -3,7 +3,7 @@ package io.eventgate.config;
 import io.eventgate.testsupport.CapturedLog;
 import io.eventgate.testsupport.CountingProxy;
 import io.eventgate.testsupport.Events;
-import io.eventgate.testsupport.FakeS3;
+import io.eventgate.testsupport.S3Server;
 import io.eventgate.testsupport.RunningGateway;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -33,16 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class S3ConfigPollTest {
 
-    /** The S3 server as this test uses it, so that another in-JVM S3 server can take FakeS3's place. */
-    private interface S3Server extends AutoCloseable {
-        String endpoint();
-
-        void put(String bucket, String key, String text);
-
-        @Override
-        void close();
-    }
-
     private static final String ACCESS_A = "{\"public.cps.za.test\": [\"S3User\"]}";
     private static final String ACCESS_B = "{\"public.cps.za.test\": [\"S3User\", \"OtherUser\"]}";
 
@@ -56,8 +46,8 @@ class S3ConfigPollTest {
 
     @BeforeAll
     static void start() throws IOException {
-        identity = FakeS3.dummyAwsIdentity();
-        s3 = fakeS3();
+        identity = S3Server.dummyAwsIdentity();
+        s3 = S3Server.start();
         proxy = CountingProxy.to(s3.endpoint());
         Files.writeString(routes.resolve("accept.yaml"), """
                 - route:
@@ -78,26 +68,6 @@ class S3ConfigPollTest {
                 "eventgate.s3.endpoint_override", proxy.endpoint(),
                 "eventgate.config_poll_seconds", "1",
                 "eventgate.routes-dir", routes.toString()));
-    }
-
-    private static S3Server fakeS3() {
-        FakeS3 fake = FakeS3.start();
-        return new S3Server() {
-            @Override
-            public String endpoint() {
-                return fake.endpoint();
-            }
-
-            @Override
-            public void put(String bucket, String key, String text) {
-                fake.put(bucket, key, text);
-            }
-
-            @Override
-            public void close() {
-                fake.close();
-            }
-        };
     }
 
     @AfterAll
