@@ -138,7 +138,7 @@ public final class GatewayRoutes extends RouteBuilder {
 
     /**
      * The threads that hand an event to each sink. A sink call returns as soon as the sink has the
-     * event (Kafka's send, EventBridge's async call, the Postgres pool's queue), so few threads are
+     * event (Kafka's send, the EventBridge and Postgres pools' queues), so few threads are
      * needed; there are more than that so that a Kafka send that blocks for metadata
      * ({@code sinks.kafka.max_block_ms}) does not hold up the other sinks. Never the caller's thread:
      * the caller is the HTTP front door's event loop. Beyond the queue a publish fails at once.

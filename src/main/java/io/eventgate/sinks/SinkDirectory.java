@@ -69,6 +69,8 @@ public final class SinkDirectory {
 
     private final ConfigHolder config;
     private volatile List<Sink> sinks = List.of();
+    /** Sinks whose routes were left out for want of a setting ({@link SinkRouteFilter}), with what they lack. */
+    private final Map<String, List<String>> leftOut = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SinkDirectory(ConfigHolder config) {
         this.config = config;
@@ -87,8 +89,28 @@ public final class SinkDirectory {
                                     settings.getLong("sink_max_in_flight", DEFAULT_MAX_IN_FLIGHT)),
                             new AtomicLong())));
         }
+        leftOut.forEach((name, missing) -> {
+            if (found.stream().noneMatch(s -> s.name().equals(name)) && settings.getBoolean("sinks." + name + ".enabled", true)) {
+                found.add(new Sink(name, "direct:" + ROUTE_PREFIX + name, missing, timeoutMs(settings, name)));
+            }
+        });
         found.sort(Comparator.comparing(Sink::name));
         sinks = List.copyOf(found);
+    }
+
+    /** Whether the sink's {@code sinks.<name>.requires} setting names a setting that is empty. */
+    boolean requiresUnmet(String name) {
+        return !missingSettings(config.current().settings(), name).isEmpty();
+    }
+
+    /**
+     * Records a sink whose routes are not added because the configuration lacks settings they use; it
+     * stays "not configured" until a restart. True the first time (for one log line), and only for an
+     * enabled sink.
+     */
+    public boolean leaveOut(String name, List<String> missing) {
+        boolean first = leftOut.put(name, List.copyOf(missing)) == null;
+        return first && config.current().settings().getBoolean("sinks." + name + ".enabled", true);
     }
 
     public static Optional<String> sinkName(String endpointUri) {

@@ -3,7 +3,6 @@ package io.eventgate.sinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.dev.EmbeddedKafka;
-import io.eventgate.sinks.eventbridge.EventBridgeSink;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.FakeEventBridge;
 import io.eventgate.testsupport.FakeEventBridge.Behaviour;
@@ -20,15 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -159,73 +155,59 @@ class EventBridgeSinkTest {
     }
 
     @Test
-    void putReturnsAtOnceAndEventBridgesAnswerCompletesIt() throws Exception {
-        eventBridge.behave(Behaviour.SLOW);
-        try (EventBridgeSink sink = sink(50, 100)) {
-            long start = System.nanoTime();
-            List<CompletableFuture<String>> puts = put(sink, 20);
-            long returnedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(returnedMs < FakeEventBridge.SLOW_MS, "20 puts returned after " + returnedMs + " ms");
-            assertTrue(puts.stream().noneMatch(CompletableFuture::isDone), "none waited for its answer");
-
-            CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-            long answeredMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(answeredMs < 3 * FakeEventBridge.SLOW_MS, "20 answers after " + answeredMs + " ms, not 20 x "
-                    + FakeEventBridge.SLOW_MS);
-            for (CompletableFuture<String> put : puts) {
-                assertFalse(put.join().isBlank(), "an EventId");
-            }
-            assertEquals(20, eventBridge.requests().size());
-        }
-    }
-
-    @Test
-    void beyondItsBoundAPutFailsAtOnce() throws Exception {
-        eventBridge.behave(Behaviour.SLOW);
-        try (EventBridgeSink sink = sink(1, 1)) {
-            long start = System.nanoTime();
-            List<CompletableFuture<String>> puts = put(sink, 4);
-            // One call on the wire and one waiting for the connection: the other two are refused at
-            // once. Which two is up to the SDK's own scheduling, so count rather than name them.
-            List<Throwable> refused = new java.util.ArrayList<>();
-            for (CompletableFuture<String> put : puts) {
-                try {
-                    put.get(FakeEventBridge.SLOW_MS - 100, TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    refused.add(e.getCause());
-                } catch (java.util.concurrent.TimeoutException stillRunning) {
-                    // on the wire, or waiting for the connection
+    void beyondItsBoundAPublishFailsAtOnceAsEventBridgeAtCapacity() throws Exception {
+        try (RunningGateway bounded = RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
+                "eventgate.event_bus_arn", BUS,
+                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
+                "eventgate.eventbridge.max_concurrency", "1",
+                "eventgate.eventbridge.max_pending", "1"))) {
+            String boundedToken = bounded.token("TestUser");
+            bounded.post("/topics/" + TOPIC, boundedToken, Events.test(Events.id()));
+            eventBridge.behave(Behaviour.SLOW);
+            ExecutorService clients = Executors.newFixedThreadPool(4);
+            try {
+                long start = System.nanoTime();
+                List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    responses.add(CompletableFuture.supplyAsync(
+                            () -> bounded.post("/topics/" + TOPIC, boundedToken, Events.test(Events.id())), clients));
                 }
-            }
-            long refusedMs = (System.nanoTime() - start) / 1_000_000;
-
-            assertTrue(refused.size() >= 2, refused.size() + " refused at once: " + refused);
-            for (Throwable failure : refused) {
-                assertInstanceOf(EventBridgeSink.PutEventsFailure.class, failure);
-                assertTrue(failure.getMessage().startsWith("PutEvents failed: "), failure.getMessage());
-            }
-            assertTrue(refusedMs < 4 * FakeEventBridge.SLOW_MS, "took " + refusedMs + " ms");
-            long answered = puts.stream().filter(p -> {
-                try {
-                    return !p.get(5, TimeUnit.SECONDS).isBlank();
-                } catch (Exception e) {
-                    return false;
+                // One call on the sink's one thread and one waiting for it: the other two are refused at once.
+                List<HttpResponse<String>> refused = new ArrayList<>();
+                int accepted = 0;
+                for (CompletableFuture<HttpResponse<String>> response : responses) {
+                    HttpResponse<String> answer = response.get(10, TimeUnit.SECONDS);
+                    if (answer.statusCode() == 202) {
+                        accepted++;
+                    } else {
+                        refused.add(answer);
+                    }
                 }
-            }).count();
-            assertTrue(answered >= 1, "the call on the wire is answered");
+                assertTrue(accepted >= 1, accepted + " accepted");
+                assertTrue(refused.size() >= 2, refused.size() + " refused");
+                for (HttpResponse<String> answer : refused) {
+                    assertEquals("EventBridge sink is at capacity (1 sending, 1 waiting)", onlyEventBridgeError(answer));
+                }
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(elapsedMs < 4 * FakeEventBridge.SLOW_MS, "took " + elapsedMs + " ms");
+            } finally {
+                clients.shutdownNow();
+            }
         }
     }
 
     @Test
     void concurrentPublishesWaitForEventBridgeTogether() throws Exception {
-        int publishes = 20;
+        // More publishes than the fan-out has threads (16): the sink's own pool (50) takes the calls.
+        int publishes = 40;
         eventBridge.behave(Behaviour.ACCEPT);
         long instantMs = publishConcurrently(publishes);
         eventBridge.behave(Behaviour.SLOW);
         long slowMs = publishConcurrently(publishes);
 
         // About one SLOW_MS more, not one per publish. (Were a fan-out thread held per call, the fan-out's
-        // 10 threads would take 20 calls in two rounds: 2 x SLOW_MS more.)
+        // 16 threads would take 40 calls in three rounds: 3 x SLOW_MS more.)
         assertTrue(slowMs - instantMs < 3 * FakeEventBridge.SLOW_MS / 2, publishes + " publishes took " + slowMs
                 + " ms with EventBridge answering each in " + FakeEventBridge.SLOW_MS + " ms, " + instantMs
                 + " ms with EventBridge answering at once");
@@ -251,27 +233,6 @@ class EventBridgeSinkTest {
         } finally {
             clients.shutdownNow();
         }
-    }
-
-    /** Puts this many events, one after the other, without waiting for their answers. */
-    private static List<CompletableFuture<String>> put(EventBridgeSink sink, int events) {
-        List<CompletableFuture<String>> puts = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-            puts.add(sink.put(Events.test(Events.id()), TOPIC));
-        }
-        return puts;
-    }
-
-    /** A sink of its own on the fake, with these bounds; started (its client built). */
-    private static EventBridgeSink sink(int maxConcurrency, int maxPending) {
-        EventBridgeSink sink = new EventBridgeSink();
-        sink.setEventBusArn(BUS);
-        sink.setEndpointOverride(eventBridge.url());
-        sink.setDeadlineMs(DEADLINE_MS);
-        sink.setMaxConcurrency(maxConcurrency);
-        sink.setMaxPending(maxPending);
-        sink.start();
-        return sink;
     }
 
     @Test

@@ -32,6 +32,7 @@ class RoutesFolderTest {
         try (RunningGateway gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", SharedKafka.bootstrapServers(),
                 "eventgate.routes-dir", "routes,examples/sinks",
+                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/unused",
                 "eventgate.sinks.webhook.url", "http://127.0.0.1:9/unused",
                 "eventgate.sinks.archive.directory", "target/archive-unused"))) {
             CamelContext context = gateway.app().camelContext();

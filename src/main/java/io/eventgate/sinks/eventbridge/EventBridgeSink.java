@@ -1,5 +1,6 @@
 package io.eventgate.sinks.eventbridge;
 
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -7,41 +8,36 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClientBuilder;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
- * PutEvents for the EventBridge sink, called from {@code routes/eventbridge.yaml} (which declares
- * this bean and sets its properties from the settings). One entry per event: {@code Source} = the
- * topic, {@code DetailType} = {@code JSON}, {@code Detail} = the event JSON, on the configured bus.
+ * The EventBridge sink's client and the steps around the {@code aws2-eventbridge} endpoint in
+ * {@code routes/eventbridge.yaml}: {@link #request} makes the PutEvents request (one entry:
+ * {@code Source} = the topic, {@code DetailType} = {@code JSON}, {@code Detail} = the event JSON, on the
+ * configured bus) that the endpoint sends as it is ({@code pojoRequest}); {@link #checkAccepted} turns an
+ * entry the service rejected (FailedEntryCount &gt; 0) into a failure; {@link #describe} gives every
+ * failure a readable reason: the entry's error, an error answer (HTTP status, AWS error code, message,
+ * e.g. ThrottlingException), or no answer within the sink's deadline.
  *
- * <p>Every failure becomes a {@link PutEventsFailure} with a readable reason: an entry the service
- * rejected (FailedEntryCount &gt; 0), an error answer (HTTP status, AWS error code, message, e.g.
- * ThrottlingException), or no answer within the sink's deadline. The client's retries and its
- * call timeout are sized so that the reason is reported before the gateway's own deadline cuts the
- * sink off. The client is made at start when a bus is configured (an unconfigured sink costs
- * nothing) and kept.
- *
- * <p>The client is the SDK's asynchronous one on Netty: {@link #put} returns at once and its future
- * completes when EventBridge answers (Camel's bean component continues the route then), so no
- * thread waits for EventBridge. The sink is a bulkhead: at most {@code max_concurrency} calls are
- * on the wire and {@code max_pending} wait for a connection; a call beyond those fails at once.
- *
- * <p>Why not the aws2-eventbridge component's putEvent: from headers it always sends a
- * {@code Resources} list (it requires one), and the client it builds at route start takes no retry
- * policy or call timeouts; given our own request and client, nothing of it would be left.
+ * <p>The client carries the retry policy and the call timeout, sized so that the reason is reported
+ * before the gateway's own deadline cuts the sink off; the component's own client would have neither.
+ * It is the SDK's synchronous client, because the component takes no other: the route calls it on a
+ * bounded pool of the sink's own (see the YAML), whose size is also the client's connection pool.
+ * The client is made at start when a bus is configured (an unconfigured sink costs nothing) and kept.
  */
 public final class EventBridgeSink implements AutoCloseable {
 
@@ -59,8 +55,7 @@ public final class EventBridgeSink implements AutoCloseable {
     private long deadlineMs = 5000;
     private int maxAttempts = 2;
     private int maxConcurrency = 50;
-    private int maxPending = 100;
-    private EventBridgeAsyncClient client;
+    private EventBridgeClient client;
 
     /** A PutEvents that did not succeed; the message is the reason reported as the sink's error. */
     public static final class PutEventsFailure extends RuntimeException {
@@ -78,7 +73,6 @@ public final class EventBridgeSink implements AutoCloseable {
         sink.setMaxAttempts((int) settings.getLong("eventbridge.max_attempts", 2));
         sink.setDeadlineMs(settings.getLong("sinks.eventbridge.timeout_ms", settings.getLong("sink_timeout_ms", 5000)));
         sink.setMaxConcurrency((int) settings.getLong("eventbridge.max_concurrency", 50));
-        sink.setMaxPending((int) settings.getLong("eventbridge.max_pending", 100));
         return sink;
     }
 
@@ -107,14 +101,9 @@ public final class EventBridgeSink implements AutoCloseable {
         this.maxAttempts = Math.max(1, maxAttempts);
     }
 
-    /** PutEvents calls on the wire at once (the Netty client's connections). */
+    /** PutEvents calls at once: the sink's threads, and so the HTTP client's connections. */
     public void setMaxConcurrency(int maxConcurrency) {
         this.maxConcurrency = Math.max(1, maxConcurrency);
-    }
-
-    /** PutEvents calls that may wait for a connection; one more fails at once. */
-    public void setMaxPending(int maxPending) {
-        this.maxPending = Math.max(1, maxPending);
     }
 
     /**
@@ -124,67 +113,22 @@ public final class EventBridgeSink implements AutoCloseable {
      */
     public void start() {
         if (!eventBusArn.isEmpty()) {
-            try {
-                client();
-            } catch (RuntimeException e) {
-                LOG.warn("EventBridge client not ready: {}", e.getMessage());
-            }
+            client();
         }
     }
 
-    /**
-     * Puts one event on the bus, without waiting for the answer.
-     *
-     * @param detail the event JSON, sent unchanged as {@code Detail}
-     * @param topic  the topic, sent as {@code Source}
-     * @return completes with the {@code EventId} that EventBridge gave the event, or exceptionally
-     *         with a {@link PutEventsFailure} that gives the reason when EventBridge did not accept it
-     */
-    public CompletableFuture<String> put(String detail, String topic) {
-        PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
+    /** The request the endpoint sends ({@code pojoRequest}): one entry, the event JSON unchanged as {@code Detail}. */
+    public static PutEventsRequest request(String detail, String topic, String eventBusArn) {
+        return PutEventsRequest.builder().entries(PutEventsRequestEntry.builder()
                 .source(topic)
                 .detailType(DETAIL_TYPE)
                 .detail(detail)
-                .eventBusName(eventBusArn)
-                .build();
-        // A new future completed directly (not a stage derived from the SDK's), so that it fails with
-        // the PutEventsFailure itself rather than a CompletionException around it.
-        CompletableFuture<String> eventId = new CompletableFuture<>();
-        CompletableFuture<PutEventsResponse> call;
-        try {
-            call = client().putEvents(request -> request.entries(entry));
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
-        call.whenComplete((response, error) -> {
-            try {
-                if (error != null) {
-                    eventId.completeExceptionally(failure(error));
-                } else {
-                    eventId.complete(eventId(response));
-                }
-            } catch (RuntimeException e) {
-                eventId.completeExceptionally(e);
-            }
-        });
-        return eventId;
+                .eventBusName(trim(eventBusArn))
+                .build()).build();
     }
 
-    /** The reason for a failed call, as the sink's error; an unexpected exception is passed on as it is. */
-    private Throwable failure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof ApiCallTimeoutException) {
-            return new PutEventsFailure("No answer from EventBridge within " + callTimeout().toMillis() + " ms", cause);
-        } else if (cause instanceof AwsServiceException e) {
-            return new PutEventsFailure(describe(e), e);
-        } else if (cause instanceof SdkException) {
-            return new PutEventsFailure("PutEvents failed: " + cause.getMessage(), cause);
-        }
-        return cause;
-    }
-
-    /** The EventId of the only entry, or a {@link PutEventsFailure} when EventBridge rejected it. */
-    private static String eventId(PutEventsResponse response) {
+    /** Passes an accepted answer; an entry that EventBridge rejected is a {@link PutEventsFailure}. */
+    public static void checkAccepted(PutEventsResponse response) {
         Integer failed = response.failedEntryCount();
         if (failed != null && failed > 0) {
             PutEventsResultEntry result = response.hasEntries() && !response.entries().isEmpty()
@@ -192,49 +136,90 @@ public final class EventBridgeSink implements AutoCloseable {
             throw new PutEventsFailure("EventBridge rejected the event: " + result.errorCode()
                     + ": " + result.errorMessage(), null);
         }
-        return response.hasEntries() && !response.entries().isEmpty() ? response.entries().get(0).eventId() : null;
     }
 
-    private static String describe(AwsServiceException e) {
-        AwsErrorDetails details = e.awsErrorDetails();
-        String code = details == null || details.errorCode() == null ? "error" : details.errorCode();
-        String message = details == null || details.errorMessage() == null ? e.getMessage() : details.errorMessage();
-        return "PutEvents failed: HTTP " + e.statusCode() + " " + code + ": " + message;
+    /** For {@code routes/eventbridge.yaml}: the reason for the failure its {@code doCatch} caught. */
+    public String describe(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return describe(caught != null ? caught : exchange.getException());
+    }
+
+    /** The reason for a failed call, reported as the sink's error. */
+    String describe(Throwable error) {
+        Throwable cause = error;
+        while (!(cause instanceof SdkException || cause instanceof PutEventsFailure) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiCallTimeoutException) {
+            return "No answer from EventBridge within " + callTimeout().toMillis() + " ms";
+        } else if (cause instanceof AwsServiceException e) {
+            AwsErrorDetails details = e.awsErrorDetails();
+            String code = details == null || details.errorCode() == null ? "error" : details.errorCode();
+            String message = details == null || details.errorMessage() == null ? e.getMessage() : details.errorMessage();
+            return "PutEvents failed: HTTP " + e.statusCode() + " " + code + ": " + message;
+        } else if (cause instanceof SdkException) {
+            return "PutEvents failed: " + cause.getMessage();
+        }
+        return String.valueOf(cause.getMessage());
     }
 
     private Duration callTimeout() {
         return Duration.ofMillis(Math.max(MIN_CALL_TIMEOUT_MS, deadlineMs - MARGIN_MS));
     }
 
-    private synchronized EventBridgeAsyncClient client() {
+    /**
+     * The client, made on first use. One that cannot be made (no region, say) is a client whose
+     * every call fails with the reason, so that a misconfigured sink fails its events, not the start.
+     */
+    public synchronized EventBridgeClient client() {
         if (client == null) {
-            BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(500));
-            EventBridgeAsyncClientBuilder builder = EventBridgeAsyncClient.builder()
-                    // Given as a builder, the HTTP client is the SDK client's own and closes with it.
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                            .maxConcurrency(maxConcurrency)
-                            .maxPendingConnectionAcquires(maxPending)
-                            .connectionAcquisitionTimeout(callTimeout()))
-                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                    .overrideConfiguration(o -> o
-                            .apiCallTimeout(callTimeout())
-                            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                    .maxAttempts(maxAttempts)
-                                    .backoffStrategy(backoff)
-                                    .throttlingBackoffStrategy(backoff)
-                                    .build()));
-            String busRegion = regionOf(eventBusArn);
-            if (!busRegion.isEmpty()) {
-                builder.region(Region.of(busRegion));
-            } else if (!region.isEmpty()) {
-                builder.region(Region.of(region));
+            try {
+                client = build();
+            } catch (RuntimeException e) {
+                LOG.warn("EventBridge client not ready: {}", e.getMessage());
+                client = failing("EventBridge client not ready: " + e.getMessage());
             }
-            if (!endpointOverride.isEmpty()) {
-                builder.endpointOverride(URI.create(endpointOverride));
-            }
-            client = builder.build();
         }
         return client;
+    }
+
+    private EventBridgeClient build() {
+        BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofMillis(500));
+        EventBridgeClientBuilder builder = EventBridgeClient.builder()
+                // Given as a builder, the HTTP client is the SDK client's own and closes with it.
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(maxConcurrency)
+                        .connectionAcquisitionTimeout(callTimeout()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .overrideConfiguration(o -> o
+                        .apiCallTimeout(callTimeout())
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(maxAttempts)
+                                .backoffStrategy(backoff)
+                                .throttlingBackoffStrategy(backoff)
+                                .build()));
+        String busRegion = regionOf(eventBusArn);
+        if (!busRegion.isEmpty()) {
+            builder.region(Region.of(busRegion));
+        } else if (!region.isEmpty()) {
+            builder.region(Region.of(region));
+        }
+        if (!endpointOverride.isEmpty()) {
+            builder.endpointOverride(URI.create(endpointOverride));
+        }
+        return builder.build();
+    }
+
+    private static EventBridgeClient failing(String reason) {
+        return (EventBridgeClient) Proxy.newProxyInstance(EventBridgeClient.class.getClassLoader(),
+                new Class<?>[] {EventBridgeClient.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "close" -> null;
+                    case "serviceName" -> EventBridgeClient.SERVICE_NAME;
+                    case "toString" -> "EventBridgeClient(" + reason + ")";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw SdkClientException.create(reason);
+                });
     }
 
     /** The region part of an EventBridge ARN, or empty when the bus is not given by ARN. */
