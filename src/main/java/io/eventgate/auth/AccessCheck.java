@@ -31,7 +31,11 @@ public final class AccessCheck {
     public void checkFields(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        JsonNode event = exchange.getProperty(EventReader.EVENT, JsonNode.class);
+        checkFields(topic, subject, exchange.getProperty(EventReader.EVENT, JsonNode.class));
+    }
+
+    /** The subject's field constraints on one event (also each event of a batch): 403 when not met. */
+    public void checkFields(String topic, String subject, JsonNode event) {
         AccessPolicy.Verdict verdict = config.current().access().check(topic, subject, event);
         switch (verdict.decision()) {
             case ALLOWED -> { }

@@ -44,25 +44,29 @@ public final class SinkLimits implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
+        check(exchange.getProperty(Exchanges.TOPIC, String.class), exchange.getProperty(EventReader.EVENT, JsonNode.class),
+                exchange.getMessage().getBody(String.class), exchange.getProperty(Exchanges.KEY, "", String.class));
+    }
+
+    /** The same for one event given by its parts (also each event of a batch); {@code key} empty when none. */
+    public void check(String topic, JsonNode event, String body, String key) {
         for (SinkDirectory.Sink sink : sinks.active()) {
             switch (sink.name()) {
                 case "postgres" -> {
-                    List<EventTree.Problem> problems = postgres.problems(topic, exchange.getProperty(EventReader.EVENT, JsonNode.class));
+                    List<EventTree.Problem> problems = postgres.problems(topic, event);
                     if (!problems.isEmpty()) {
                         throw EventReader.refusal(problems);
                     }
                 }
-                case "kafka" -> checkKafkaRecord(exchange);
+                case "kafka" -> checkKafkaRecord(body, key);
                 default -> { }
             }
         }
     }
 
-    private void checkKafkaRecord(Exchange exchange) {
+    private void checkKafkaRecord(String body, String key) {
         long limit = config.current().settings().getLong(KAFKA_MAX_REQUEST_SIZE, DEFAULT_KAFKA_MAX_REQUEST_SIZE);
-        String key = exchange.getProperty(Exchanges.KEY, "", String.class);
-        long record = utf8Length(exchange.getMessage().getBody(String.class)) + utf8Length(key) + KAFKA_RECORD_OVERHEAD;
+        long record = utf8Length(body) + utf8Length(key) + KAFKA_RECORD_OVERHEAD;
         if (record > limit) {
             throw new GatewayException(413, "validation", "The event's Kafka record (the body and its key) would be about "
                     + record + " bytes; the Kafka sink sends at most " + limit + " (" + KAFKA_MAX_REQUEST_SIZE + ")");

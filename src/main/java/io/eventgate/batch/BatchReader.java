@@ -1,0 +1,148 @@
+package io.eventgate.batch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.ValidationMessage;
+import io.eventgate.auth.AccessCheck;
+import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.EventGateConfig;
+import io.eventgate.gateway.Exchanges;
+import io.eventgate.gateway.GatewayException;
+import io.eventgate.gateway.SchemaErrors;
+import io.eventgate.sinks.SinkLimits;
+import io.eventgate.topics.EventReader;
+import io.eventgate.topics.TopicCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the body of a batch publish and checks each event on its own. The request as a whole is
+ * refused when its body is empty, over {@code max_body_bytes} (413), not strict UTF-8, not JSON, not
+ * an array, an empty array, or longer than {@code max_batch_events} (all 400 {@code validation}).
+ * Otherwise every element gets the single-event checks, in the same order: a JSON object of Unicode
+ * text without repeated keys, the subject's field constraints (403 {@code permission}), the topic's
+ * schema (400), and what the active sinks can store ({@link SinkLimits}: 400 or 413). A failed check
+ * refuses that event only ({@link BatchEvent#refusal()}).
+ *
+ * <p>Each event goes on as its own text, cut out of the body by the parser's character offsets, so
+ * that a sink gets exactly what the client sent for it, as with a single event. The array is first
+ * tokenized without building a tree (syntax errors refuse the request), then each element is parsed
+ * strictly on its own, so that a repeated key is that event's error, named by its pointer.
+ */
+public final class BatchReader implements Processor {
+
+    /** The request's events ({@code List<BatchEvent>}, in array order). */
+    public static final String EVENTS = "eventGateBatchEvents";
+    public static final String MAX_BATCH_EVENTS = "max_batch_events";
+    public static final long DEFAULT_MAX_BATCH_EVENTS = 500;
+
+    private static final JsonFactory TOKENS = new JsonFactory();
+    private static final String NOT_OBJECT = "The event must be a JSON object";
+
+    private final ConfigHolder config;
+    private final AccessCheck access;
+    private final EventReader reader;
+    private final SinkLimits limits;
+
+    public BatchReader(ConfigHolder config, AccessCheck access, EventReader reader, SinkLimits limits) {
+        this.config = config;
+        this.access = access;
+        this.reader = reader;
+        this.limits = limits;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        EventGateConfig current = config.current();
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new GatewayException(400, "validation", "Request body is empty; send the events as a JSON array");
+        }
+        if (body.length > current.maxBodyBytes()) {
+            throw new GatewayException(413, "validation",
+                    "Request body is " + body.length + " bytes; the limit is " + current.maxBodyBytes());
+        }
+        String text = EventReader.strictUtf8(body);
+        long max = current.settings().getLong(MAX_BATCH_EVENTS, DEFAULT_MAX_BATCH_EVENTS);
+        List<int[]> spans = elements(text, max);
+        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
+        String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
+        TopicCatalog.Topic schema = current.topics().find(topic).orElseThrow();
+        List<BatchEvent> events = new ArrayList<>(spans.size());
+        for (int i = 0; i < spans.size(); i++) {
+            int[] span = spans.get(i);
+            String eventText = text.substring(span[0], span[1]);
+            events.add(span[2] == 0 ? BatchEvent.refused(i, eventText, new GatewayException(400, "validation", NOT_OBJECT))
+                    : check(i, eventText, topic, subject, schema));
+        }
+        exchange.getMessage().setBody(null);
+        exchange.setProperty(EVENTS, events);
+    }
+
+    /** One event through the single-event checks, in their order. */
+    private BatchEvent check(int index, String text, String topic, String subject, TopicCatalog.Topic topicSchema) {
+        try {
+            JsonNode event = EventReader.readObject(text, NOT_OBJECT);
+            access.checkFields(topic, subject, event);
+            Set<ValidationMessage> violations = topicSchema.schema().validate(event);
+            if (!violations.isEmpty()) {
+                throw new GatewayException(400, SchemaErrors.errors(violations));
+            }
+            String key = reader.key(topic, event).orElse(null);
+            limits.check(topic, event, text, key == null ? "" : key);
+            return BatchEvent.accepted(index, text, event, key);
+        } catch (GatewayException refusal) {
+            return BatchEvent.refused(index, text, refusal);
+        }
+    }
+
+    /**
+     * The elements of the array {@code text}: {start, end, isObject} with character offsets. The whole
+     * request is refused (400) when it is not JSON, not an array, empty, or has more than {@code max}.
+     */
+    static List<int[]> elements(String text, long max) {
+        List<int[]> spans = new ArrayList<>();
+        try (JsonParser parser = TOKENS.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new GatewayException(400, "validation", "Request body must be a JSON array of events");
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new GatewayException(400, "validation",
+                            "Request body is not valid JSON: it ends before the JSON value is complete");
+                }
+                if (spans.size() == max) {
+                    throw new GatewayException(400, "validation", "The batch has more than " + max
+                            + " events (" + MAX_BATCH_EVENTS + "); send at most " + max + " per request");
+                }
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                boolean object = token == JsonToken.START_OBJECT;
+                parser.skipChildren();
+                // an object ends at its closing brace; anything else is refused, its text not needed
+                int end = object ? (int) parser.currentTokenLocation().getCharOffset() + 1 : start;
+                spans.add(new int[] {start, end, object ? 1 : 0});
+            }
+            if (parser.nextToken() != null) {
+                throw new GatewayException(400, "validation",
+                        "Request body is not valid JSON: there is more after the JSON value");
+            }
+        } catch (JsonProcessingException e) {
+            throw EventReader.notJson(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (spans.isEmpty()) {
+            throw new GatewayException(400, "validation", "The batch is empty; send at least one event");
+        }
+        return spans;
+    }
+}
