@@ -2,6 +2,8 @@ package io.eventgate.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.FakeEventBridge;
+import io.eventgate.testsupport.FakeEventBridge.Behaviour;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
@@ -10,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +58,7 @@ class BatchPublishTest {
     static Path archive;
 
     private static EmbeddedPostgres postgres;
+    private static FakeEventBridge eventBridge;
     private static String bootstrap;
     private static RunningGateway gateway;
 
@@ -62,6 +66,9 @@ class BatchPublishTest {
     static void start() throws IOException {
         Files.copy(Path.of("examples/sinks/file-archive.yaml"), routes.resolve("file-archive.yaml"));
         postgres = EmbeddedPostgres.builder().start();
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        eventBridge = FakeEventBridge.start();
         bootstrap = SharedKafka.bootstrapServers();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("eventgate.kafka_bootstrap_server", bootstrap);
@@ -73,6 +80,8 @@ class BatchPublishTest {
         settings.put("eventgate.postgres.user", "postgres");
         settings.put("eventgate.postgres.migrate", "true");
         settings.put("eventgate.max_batch_events", String.valueOf(MAX_EVENTS));
+        settings.put("eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test");
+        settings.put("eventgate.eventbridge.endpoint_override", eventBridge.url());
         gateway = RunningGateway.start(settings);
     }
 
@@ -84,6 +93,16 @@ class BatchPublishTest {
         if (postgres != null) {
             postgres.close();
         }
+        if (eventBridge != null) {
+            eventBridge.close();
+        }
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
+    @BeforeEach
+    void eventBridgeAccepts() {
+        eventBridge.behave(Behaviour.ACCEPT);
     }
 
     @Test
@@ -102,6 +121,35 @@ class BatchPublishTest {
         for (int i = 0; i < ids.size(); i++) {
             assertEquals(List.of(events.get(i)), archived(ids.get(i)), "the YAML sink got each event on its own");
         }
+        List<FakeEventBridge.Request> calls = eventBridge.requests();
+        assertEquals(List.of(10, 10), calls.stream().map(c -> c.body().get("Entries").size()).toList(),
+                "PutEvents calls of 10 entries");
+        List<String> details = new ArrayList<>();
+        calls.forEach(c -> c.body().get("Entries").forEach(entry -> {
+            assertEquals(TEST, entry.get("Source").asText());
+            details.add(entry.get("Detail").asText());
+        }));
+        assertEquals(new java.util.HashSet<>(events), new java.util.HashSet<>(details), "every event once on the bus, as sent");
+    }
+
+    @Test
+    void eventsThatASinkRejectsAre500InTheirResultsAndTheOthersStillLand() {
+        eventBridge.behave(Behaviour.FAIL_ENTRY);
+        List<String> ids = IntStream.range(0, 3).mapToObj(i -> Events.id()).toList();
+
+        HttpResponse<String> response = publish(TEST, "TestUser", array(ids.stream().map(Events::test).toList()));
+
+        assertEquals(207, response.statusCode(), response.body());
+        JsonNode body = json(response.body());
+        assertEquals(0, body.get("accepted").asInt());
+        for (JsonNode result : body.get("results")) {
+            assertEquals(500, result.get("statusCode").asInt(), result::toString);
+            assertEquals(1, result.get("errors").size(), "only EventBridge failed: " + result);
+            assertEquals("eventbridge", result.get("errors").get(0).get("type").asText());
+            assertTrue(result.get("errors").get(0).get("message").asText().startsWith("EventBridge rejected"), result::toString);
+        }
+        landed(TEST, ids);
+        assertEquals(ids, testRows(ids));
     }
 
     @Test

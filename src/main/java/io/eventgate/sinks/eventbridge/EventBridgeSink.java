@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -168,6 +171,75 @@ public final class EventBridgeSink implements AutoCloseable {
             }
         });
         return eventId;
+    }
+
+    /** PutEvents takes at most this many entries per call. */
+    static final int MAX_ENTRIES_PER_CALL = 10;
+    /** ... and at most this many bytes of entries per call (an entry: Source, DetailType, Detail, and 14 for Time). */
+    static final int MAX_BYTES_PER_CALL = 256 * 1024;
+
+    /**
+     * Puts a batch's events on the bus (the batch route, {@code direct:batch-sink-eventbridge}): PutEvents
+     * calls of at most {@value #MAX_ENTRIES_PER_CALL} entries and 256 KB each, all sent at once, each entry as
+     * {@link #put} makes it.
+     *
+     * @return completes when every call has answered: per event, null when EventBridge accepted it, else
+     *         the reason, as {@link #put} words it (a rejected entry, or its call's failure)
+     */
+    public CompletableFuture<List<String>> putAll(List<String> details, String topic) {
+        String[] errors = new String[details.size()];
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        int start = 0;
+        while (start < details.size()) {
+            int end = start;
+            long bytes = 0;
+            while (end < details.size() && end - start < MAX_ENTRIES_PER_CALL) {
+                long entry = utf8(topic) + utf8(DETAIL_TYPE) + utf8(details.get(end)) + 14;
+                if (end > start && bytes + entry > MAX_BYTES_PER_CALL) {
+                    break;
+                }
+                bytes += entry;
+                end++;
+            }
+            calls.add(putChunk(details, topic, start, end, errors));
+            start = end;
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> Arrays.asList(errors));
+    }
+
+    /** One PutEvents of the entries {@code from} (inclusive) to {@code to}; their outcomes go into {@code errors}. */
+    private CompletableFuture<?> putChunk(List<String> details, String topic, int from, int to, String[] errors) {
+        List<PutEventsRequestEntry> entries = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            entries.add(PutEventsRequestEntry.builder().source(topic).detailType(DETAIL_TYPE)
+                    .detail(details.get(i)).eventBusName(eventBusArn).build());
+        }
+        CompletableFuture<PutEventsResponse> call;
+        try {
+            call = client().putEvents(request -> request.entries(entries));
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.handle((response, error) -> {
+            boolean counted = error == null && response.hasEntries() && response.entries().size() == to - from;
+            int failed = error == null && response.failedEntryCount() != null ? response.failedEntryCount() : 0;
+            for (int i = from; i < to; i++) {
+                if (error != null) {
+                    Throwable reason = failure(error);
+                    errors[i] = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
+                } else if (failed > 0 && !counted) {
+                    errors[i] = "EventBridge rejected " + failed + " of the " + (to - from) + " events of its call";
+                } else if (counted && response.entries().get(i - from).errorCode() != null) {
+                    PutEventsResultEntry result = response.entries().get(i - from);
+                    errors[i] = "EventBridge rejected the event: " + result.errorCode() + ": " + result.errorMessage();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static long utf8(String text) {
+        return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** The reason for a failed call, as the sink's error; an unexpected exception is passed on as it is. */
