@@ -45,7 +45,8 @@ public final class BatchReader implements Processor {
     public static final String MAX_BATCH_EVENTS = "max_batch_events";
     public static final long DEFAULT_MAX_BATCH_EVENTS = 500;
 
-    private static final JsonFactory TOKENS = new JsonFactory();
+    /** Only tokenizes (the slower way): no names interned, no tree built. */
+    private static final JsonFactory TOKENS = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
     private static final String NOT_OBJECT = "The event must be a JSON object";
 
     private final ConfigHolder config;
@@ -73,25 +74,61 @@ public final class BatchReader implements Processor {
         }
         String text = EventReader.strictUtf8(body);
         long max = current.settings().getLong(MAX_BATCH_EVENTS, DEFAULT_MAX_BATCH_EVENTS);
-        List<int[]> spans = elements(text, max);
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
         TopicCatalog.Topic schema = current.topics().find(topic).orElseThrow();
-        List<BatchEvent> events = new ArrayList<>(spans.size());
-        for (int i = 0; i < spans.size(); i++) {
-            int[] span = spans.get(i);
-            String eventText = text.substring(span[0], span[1]);
-            events.add(span[2] == 0 ? BatchEvent.refused(i, eventText, new GatewayException(400, "validation", NOT_OBJECT))
-                    : check(i, eventText, topic, subject, schema));
+        List<BatchEvent> events = new ArrayList<>();
+        if (!readInOnePass(text, max, events)) {
+            // Not JSON somewhere (or a repeated key): again element by element, for the precise refusal.
+            events.clear();
+            List<int[]> spans = elements(text, max);
+            for (int i = 0; i < spans.size(); i++) {
+                int[] span = spans.get(i);
+                String eventText = text.substring(span[0], span[1]);
+                events.add(span[2] == 0 ? BatchEvent.refused(i, eventText, new GatewayException(400, "validation", NOT_OBJECT))
+                        : check(i, eventText, () -> EventReader.readObject(eventText, NOT_OBJECT), topic, subject, schema));
+            }
+        } else {
+            for (int i = 0; i < events.size(); i++) {
+                BatchEvent parsed = events.get(i);
+                events.set(i, check(i, parsed.text(), () -> EventReader.checkObject(parsed.event(), NOT_OBJECT),
+                        topic, subject, schema));
+            }
         }
         exchange.getMessage().setBody(null);
         exchange.setProperty(EVENTS, events);
     }
 
-    /** One event through the single-event checks, in their order. */
-    private BatchEvent check(int index, String text, String topic, String subject, TopicCatalog.Topic topicSchema) {
+    /**
+     * The usual case, in one pass: the array read element by element as trees, each element's text cut
+     * out by its offsets, into {@code events} (not yet checked). False when the body is not JSON or an
+     * element repeats a key: then the slower way finds which.
+     */
+    private static boolean readInOnePass(String text, long max, List<BatchEvent> events) {
+        try (JsonParser parser = EventReader.parser(text)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return false;
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null || events.size() == max) {
+                    return false;
+                }
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                JsonNode value = EventReader.readValue(parser);
+                int end = token == JsonToken.START_OBJECT ? (int) parser.currentTokenLocation().getCharOffset() + 1 : start;
+                events.add(new BatchEvent(events.size(), text.substring(start, end), value, null, null));
+            }
+            return parser.nextToken() == null && !events.isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One event through the single-event checks, in their order; {@code read} gives the event or refuses it. */
+    private BatchEvent check(int index, String text, java.util.function.Supplier<JsonNode> read, String topic,
+                             String subject, TopicCatalog.Topic topicSchema) {
         try {
-            JsonNode event = EventReader.readObject(text, NOT_OBJECT);
+            JsonNode event = read.get();
             access.checkFields(topic, subject, event);
             Set<ValidationMessage> violations = topicSchema.schema().validate(event);
             if (!violations.isEmpty()) {

@@ -53,6 +53,10 @@ public final class EventReader {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /** One value within a larger document (an event of a batch): what follows it is not this value's concern. */
+    private static final com.fasterxml.jackson.databind.ObjectReader VALUE = JSON.readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final String DUPLICATE_KEY = "Duplicate field '";
 
     /** Keys and strings must be Unicode text. */
@@ -112,7 +116,11 @@ public final class EventReader {
      * ({@code notObject} is then the message), or not Unicode text. Also used per event of a batch.
      */
     public static JsonNode readObject(String text, String notObject) {
-        JsonNode event = parse(text);
+        return checkObject(parse(text), notObject);
+    }
+
+    /** {@link #readObject} for a value already parsed by {@link #readValue}. */
+    public static JsonNode checkObject(JsonNode event, String notObject) {
         if (event == null || !event.isObject()) {
             throw new GatewayException(400, "validation", notObject);
         }
@@ -121,6 +129,16 @@ public final class EventReader {
             throw refusal(problems);
         }
         return event;
+    }
+
+    /** A parser of {@code text} that reads as a single event's body is read (a batch's array, in one pass). */
+    public static JsonParser parser(String text) throws java.io.IOException {
+        return JSON.createParser(text);
+    }
+
+    /** The value at the parser's current token, read as a single event's body is, leaving the parser at its end. */
+    public static JsonNode readValue(JsonParser parser) throws java.io.IOException {
+        return VALUE.readValue(parser);
     }
 
     /** The body's JSON; 400 {@code validation} with a plain reason when it is not JSON. */
