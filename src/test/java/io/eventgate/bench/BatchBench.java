@@ -1,8 +1,6 @@
 package io.eventgate.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +30,7 @@ import java.util.Map;
  */
 public final class BatchBench {
 
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = BenchProcesses.HOST;
     /** The target at 16 clients and 100 events per batch. */
     private static final double TARGET_EVENTS_PER_SECOND = 50_000;
 
@@ -209,53 +207,19 @@ public final class BatchBench {
     }
 
     private void startBroker(Path logs) throws Exception {
-        Path dir = Files.createDirectories(out.resolve("batch-kafka"));
-        for (String f : List.of("bootstrap", "keys-url", "token")) {
-            Files.deleteIfExists(dir.resolve(f));
-        }
-        broker = children.start("broker", List.of(java, "-cp", cp, "io.eventgate.dev.StandaloneKafka", dir.toString(),
-                BenchEvent.TOPIC), Map.of(), logs.resolve("batch-broker.log"), false, 15);
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (!Files.exists(dir.resolve("token")) || Files.size(dir.resolve("token")) == 0) {
-            if (!broker.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("broker not up, see " + logs.resolve("batch-broker.log"));
-            }
-            Thread.sleep(200);
-        }
-        gatewayEnv.put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", Files.readString(dir.resolve("bootstrap")).trim());
-        gatewayEnv.put("EVENTGATE_TOKEN_PUBLIC_KEYS_URL", Files.readString(dir.resolve("keys-url")).trim());
-        String token = Files.readString(dir.resolve("token")).trim();
-        single = BenchEvent.publishRequest(token);
-        batch = batchRequest(token, events);
+        BenchProcesses.Broker started = BenchProcesses.startBroker(children, java, cp, out.resolve("batch-kafka"),
+                logs.resolve("batch-broker.log"), smoke ? 1000 : 3000);
+        broker = started.process();
+        gatewayEnv.put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", started.bootstrap());
+        gatewayEnv.put("EVENTGATE_TOKEN_PUBLIC_KEYS_URL", started.keysUrl());
+        single = BenchEvent.publishRequest(started.token());
+        batch = batchRequest(started.token(), events);
     }
 
     private void startGateway(Path logs) throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> env = new LinkedHashMap<>(gatewayEnv);
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("LOG_LEVEL", "WARN");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(gatewayOpts);
-        cmd.addAll(List.of("-jar", "target/eventgate.jar"));
-        gateway = children.start("eventgate", cmd, env, logs.resolve("batch-eventgate.log"), false, 2);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            if (!gateway.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("EventGate gave no 202 within 60 s, see " + logs.resolve("batch-eventgate.log"));
-            }
-            try (HttpConnection c = new HttpConnection(HOST, port, 10_000)) {
-                HttpConnection.Response answer = c.exchange(batch);
-                if (answer.status() == 202) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(50);
-        }
+        port = BenchProcesses.freePort();
+        gateway = BenchProcesses.startGateway(children, java, gatewayOpts, gatewayEnv, port,
+                logs.resolve("batch-eventgate.log"), batch);
     }
 
     /** A keep-alive {@code POST /topics/public.cps.za.test/batch} with {@code n} copies of the bench event. */
@@ -265,17 +229,8 @@ public final class BatchBench {
         for (int i = 0; i < n; i++) {
             body.append(i == 0 ? "" : ",").append(event);
         }
-        byte[] bodyBytes = body.append(']').toString().getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("POST /topics/" + BenchEvent.TOPIC + "/batch HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + token + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Content-Length: " + bodyBytes.length + "\r\n"
-                + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] request = new byte[head.length + bodyBytes.length];
-        System.arraycopy(head, 0, request, 0, head.length);
-        System.arraycopy(bodyBytes, 0, request, head.length, bodyBytes.length);
-        return request;
+        return BenchEvent.postRequest("/topics/" + BenchEvent.TOPIC + "/batch", token,
+                body.append(']').toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void line(String s) {
