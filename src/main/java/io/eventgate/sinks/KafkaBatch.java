@@ -6,7 +6,9 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * The Kafka sink's batch route ({@code routes/kafka.yaml}, {@code direct:batch-sink-kafka}): a batch
@@ -20,12 +22,14 @@ public final class KafkaBatch {
 
     /** The elements sent, kept to read their outcomes. */
     static final String RECORDS = "eventGateKafkaRecords";
+    /** How long one send may block (the producer's {@code max.block.ms}, as routes/kafka.yaml sets it). */
+    private static final String MAX_BLOCK_MS = "{{eventgate.sinks.kafka.max_block_ms:4500}}";
 
     private KafkaBatch() {
     }
 
     /** The body for the kafka endpoint: one exchange per event, in order. */
-    public static List<Exchange> records(Exchange exchange) {
+    public static Iterable<Exchange> records(Exchange exchange) {
         List<?> texts = exchange.getMessage().getBody(List.class);
         List<?> keys = exchange.getProperty("eventGateBatchKeys", List.class);
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
@@ -41,7 +45,34 @@ public final class KafkaBatch {
             records.add(record);
         }
         exchange.setProperty(RECORDS, records);
-        return records;
+        long maxBlockMs = Long.parseLong(exchange.getContext().resolvePropertyPlaceholders(MAX_BLOCK_MS));
+        return handedOverWithin(records, System.nanoTime() + maxBlockMs * 1_000_000);
+    }
+
+    /**
+     * The records as camel-kafka iterates them, until {@code deadlineNanos}: a send blocks while the
+     * producer has no metadata for the topic (up to {@code max.block.ms}, and again for each record when
+     * the broker is away), so without a bound one batch could hold its thread for as many times that as
+     * it has records. The records not handed over by then are not sent, and fail ({@link #outcomes}).
+     */
+    static Iterable<Exchange> handedOverWithin(List<Exchange> records, long deadlineNanos) {
+        return () -> new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < records.size() && (next == 0 || System.nanoTime() - deadlineNanos < 0);
+            }
+
+            @Override
+            public Exchange next() {
+                // not the deadline again: camel-kafka asked hasNext() just before
+                if (next >= records.size()) {
+                    throw new NoSuchElementException();
+                }
+                return records.get(next++);
+            }
+        };
     }
 
     /**
