@@ -22,14 +22,15 @@ public final class KafkaBatch {
 
     /** The elements sent, kept to read their outcomes. */
     static final String RECORDS = "eventGateKafkaRecords";
-    /** How long one send may block (the producer's {@code max.block.ms}, as routes/kafka.yaml sets it). */
-    private static final String MAX_BLOCK_MS = "{{eventgate.sinks.kafka.max_block_ms:4500}}";
 
     private KafkaBatch() {
     }
 
-    /** The body for the kafka endpoint: one exchange per event, in order. */
-    public static Iterable<Exchange> records(Exchange exchange) {
+    /**
+     * The body for the kafka endpoint: one exchange per event, in order, handed over within
+     * {@code maxBlockMs} (the producer's {@code max.block.ms}, as routes/kafka.yaml sets it).
+     */
+    public static Iterable<Exchange> records(Exchange exchange, long maxBlockMs) {
         List<?> texts = exchange.getMessage().getBody(List.class);
         List<?> keys = exchange.getProperty("eventGateBatchKeys", List.class);
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
@@ -45,7 +46,6 @@ public final class KafkaBatch {
             records.add(record);
         }
         exchange.setProperty(RECORDS, records);
-        long maxBlockMs = Long.parseLong(exchange.getContext().resolvePropertyPlaceholders(MAX_BLOCK_MS));
         return handedOverWithin(records, System.nanoTime() + maxBlockMs * 1_000_000);
     }
 

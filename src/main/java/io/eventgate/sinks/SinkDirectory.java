@@ -69,6 +69,8 @@ public final class SinkDirectory {
 
     private final ConfigHolder config;
     private volatile List<Sink> sinks = List.of();
+    /** The configured ones of {@link #sinks}, kept with them: asked for per event. */
+    private volatile List<Sink> active = List.of();
 
     public SinkDirectory(ConfigHolder config) {
         this.config = config;
@@ -89,6 +91,7 @@ public final class SinkDirectory {
         }
         found.sort(Comparator.comparing(Sink::name));
         sinks = List.copyOf(found);
+        active = sinks.stream().filter(Sink::configured).toList();
     }
 
     static Optional<String> sinkName(String endpointUri) {
@@ -133,7 +136,7 @@ public final class SinkDirectory {
 
     /** The sinks a publish goes to. */
     public List<Sink> active() {
-        return sinks.stream().filter(Sink::configured).toList();
+        return active;
     }
 
     public Optional<Sink> find(String name) {
