@@ -80,9 +80,16 @@ public final class BatchOutcomes implements AutoCloseable {
         deliveries.forEach(Delivery::release);
     }
 
-    /** Writes the answer onto the exchange. */
-    void answer(Exchange exchange) {
+    /**
+     * Writes the answer onto the exchange.
+     *
+     * @return the sinks' errors of the first event that a sink did not acknowledge, and how many such
+     *         events there were; null when every sink acknowledged every event sent to it
+     */
+    String answer(Exchange exchange) {
         int accepted = 0;
+        int sinkFailed = 0;
+        List<Responses.Error> firstSinkErrors = null;
         ArrayNode results = Responses.JSON.createArrayNode();
         for (BatchEvent event : events) {
             ObjectNode result = results.addObject().put("index", event.index());
@@ -91,6 +98,9 @@ public final class BatchOutcomes implements AutoCloseable {
             if (event.valid()) {
                 errors = sinkErrors(event.index());
                 status = errors.isEmpty() ? 202 : 500;
+                if (!errors.isEmpty() && sinkFailed++ == 0) {
+                    firstSinkErrors = errors;
+                }
             } else {
                 GatewayException refusal = event.refusal();
                 errors = refusal.errors();
@@ -112,6 +122,7 @@ public final class BatchOutcomes implements AutoCloseable {
             body.set("results", results);
         }
         Responses.json(exchange, all ? 202 : 207, body);
+        return sinkFailed == 0 ? null : sinkFailed + " of " + events.size() + " events, the first in " + firstSinkErrors;
     }
 
     /** One error per sink that did not acknowledge the event, in sink order. */

@@ -18,6 +18,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,8 @@ public final class BatchPublish {
     static final String EACH = "direct:batch-each";
     /** The sink's name on each copy of the fan-out. */
     static final String SINK = "eventGateBatchSink";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchPublish.class);
 
     private final ConfigHolder config;
     private final SinkDirectory sinks;
@@ -159,7 +163,10 @@ public final class BatchPublish {
         BatchOutcomes outcomes = exchange.getProperty(BatchOutcomes.PROPERTY, BatchOutcomes.class);
         outcomes.close();
         exchange.getMessage().removeHeaders("*");
-        outcomes.answer(exchange);
+        String sinkFailures = outcomes.answer(exchange);
+        if (sinkFailures != null) {
+            LOG.warn("Batch publish to {} failed in a sink for {}", exchange.getProperty(Exchanges.TOPIC), sinkFailures);
+        }
     }
 
     /** Records what each sink answered for its share. The exceptions stop here. */
