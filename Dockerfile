@@ -43,11 +43,16 @@ COPY routes/ ${LAMBDA_TASK_ROOT}/routes/
 # RUN keytool -importcert -noprompt -cacerts -storepass changeit \
 #       -alias corporate-ca -file /tmp/corporate-ca.pem && rm /tmp/corporate-ca.pem
 #
-# Kerberos (SASL_SSL + GSSAPI) for the Kafka client; reference the keytab from
-# sasl.jaas.config (Krb5LoginModule useKeyTab=true keyTab=/opt/kerberos/...):
+# Kerberos (SASL_SSL + GSSAPI) for the Kafka client (README, "Kafka security"): put krb5.conf and
+# the keytab into kerberos/ beside this file (keep that folder out of git), and reference them:
+#   kafka.sasl.jaas.config = com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true
+#       storeKey=true keyTab="/opt/kerberos/eventgate.keytab" principal="eventgate@EXAMPLE.COM";
+#   JAVA_TOOL_OPTIONS      = ... -Djava.security.krb5.conf=/opt/kerberos/krb5.conf
+# Lambda runs the function as a user other than root: the files must be readable by it (mode 444).
 # (Function environment variables override image ENV: with Terraform, either put
 #  the flags into var.java_tool_options or set java_tool_options = "".)
-# COPY kerberos/ /opt/kerberos/
+# COPY kerberos/krb5.conf kerberos/eventgate.keytab /opt/kerberos/
+# RUN chmod 755 /opt/kerberos && chmod 444 /opt/kerberos/krb5.conf /opt/kerberos/eventgate.keytab
 # ENV JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Djava.security.krb5.conf=/opt/kerberos/krb5.conf"
 # -----------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ locals {
   api_lambda_invoke_arn = local.snapstart ? aws_lambda_alias.live[0].invoke_arn : aws_lambda_function.eventgate.invoke_arn
 
   # First-level resources of the contract (api.yaml).
-  api_top_level_paths = toset(["api", "docs", "token", "health", "topics", "terminate"])
+  api_top_level_paths = toset(["api", "docs", "token", "health", "topics", "terminate", "stats"])
 }
 
 resource "aws_api_gateway_resource" "top_level" {
@@ -54,6 +54,13 @@ resource "aws_api_gateway_resource" "top_level" {
 resource "aws_api_gateway_resource" "topic_name" {
   rest_api_id = aws_api_gateway_rest_api.eventgate.id
   parent_id   = aws_api_gateway_resource.top_level["topics"].id
+  path_part   = "{topic_name}"
+}
+
+# /stats/{topic_name}: served by the same function (see README, "Endpoints")
+resource "aws_api_gateway_resource" "stats_topic_name" {
+  rest_api_id = aws_api_gateway_rest_api.eventgate.id
+  parent_id   = aws_api_gateway_resource.top_level["stats"].id
   path_part   = "{topic_name}"
 }
 
@@ -99,6 +106,11 @@ locals {
     }
     topic_name_post = {
       resource_id = aws_api_gateway_resource.topic_name.id
+      http_method = "POST"
+      path_params = ["topic_name"]
+    }
+    stats_topic_name_post = {
+      resource_id = aws_api_gateway_resource.stats_topic_name.id
       http_method = "POST"
       path_params = ["topic_name"]
     }
@@ -162,6 +174,7 @@ resource "aws_api_gateway_deployment" "eventgate" {
       aws_api_gateway_rest_api.eventgate.policy,
       aws_api_gateway_resource.top_level,
       aws_api_gateway_resource.topic_name,
+      aws_api_gateway_resource.stats_topic_name,
       aws_api_gateway_resource.proxy,
       aws_api_gateway_method.route,
       aws_api_gateway_integration.route,

@@ -49,7 +49,7 @@ resource "aws_lambda_function" "eventgate" {
   }
 
   environment {
-    variables = local.lambda_environment
+    variables = merge(local.lambda_environment, local.kafka_environment)
   }
 
   lifecycle {

@@ -11,9 +11,10 @@ locals {
   snapstart = var.snapstart_enabled && local.is_zip
 
   # Empty values are dropped, so the function falls back to its own defaults.
-  lambda_environment = {
+  # EVENTGATE_* from var.eventgate_settings first (settings.tf): the variables below win.
+  lambda_environment = merge(local.settings_environment, {
     for k, v in {
-      CONF_DIR               = var.conf_dir
+      CONF_DIR               = local.conf_dir
       EVENTGATE_ROUTES_DIR   = var.routes_dir
       LOG_LEVEL              = var.log_level
       POSTGRES_SECRET_NAME   = var.postgres_secret_name
@@ -24,7 +25,7 @@ locals {
       # recycle does not show up as drift.
       EVENTGATE_RELOAD_GENERATION = "0"
     } : k => v if v != null && v != ""
-  }
+  })
 
   common_tags = merge({ "BuiltBy" = "Terraform" }, var.tags)
 }

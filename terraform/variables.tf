@@ -173,6 +173,51 @@ variable "tags" {
 }
 
 # ---------------------------------------------------------------------------
+# EventGate settings and the configuration folder on S3 (see settings.tf and
+# README.md, "Walk-through")
+# ---------------------------------------------------------------------------
+
+variable "eventgate_settings" {
+  description = <<-EOT
+    EventGate settings (config.json keys, e.g. kafka_bootstrap_server, token_public_keys_url,
+    sinks.kafka.timeout_ms), each passed as the environment variable EVENTGATE_<KEY> (upper case,
+    "." and "-" become "_"), which wins over config.json. Values are visible to anyone who can read
+    the function's configuration: keep secrets in the configuration folder or Secrets Manager.
+  EOT
+  type        = map(string)
+  nullable    = false
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.eventgate_settings) : can(regex("^[A-Za-z][A-Za-z0-9_.-]*$", k))])
+    error_message = "eventgate_settings keys must be setting names: a letter, then letters, digits, \"_\", \".\" or \"-\"."
+  }
+
+  validation {
+    condition = length(distinct([for k in keys(var.eventgate_settings) : upper(replace(k, "/[.-]/", "_"))])) == length(var.eventgate_settings) && alltrue([
+      for k in keys(var.eventgate_settings) : !contains(["ROUTES_DIR", "RELOAD_GENERATION"], upper(replace(k, "/[.-]/", "_")))
+    ])
+    error_message = "eventgate_settings: two keys give the same EVENTGATE_ variable, or a key is routes_dir / reload_generation (use routes_dir; the reload generation is the function's own)."
+  }
+}
+
+variable "conf_s3_uri" {
+  description = <<-EOT
+    The configuration folder on S3 (config.json, the access file, topic_keys.json, api.yaml,
+    topic_schemas/), as s3://bucket/prefix/: the function's CONF_DIR, read at every start and
+    POST /terminate. Wins over conf_dir. null = conf_dir. The role needs s3:ListBucket on the
+    prefix and s3:GetObject under it (output conf_s3_read_policy_json).
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.conf_s3_uri == null ? true : can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/([^/].*/)?$", var.conf_s3_uri))
+    error_message = "conf_s3_uri must be s3://bucket/ or s3://bucket/prefix/ (ending in \"/\")."
+  }
+}
+
+# ---------------------------------------------------------------------------
 # Network egress of the Lambda security group (see network.tf and README.md)
 # ---------------------------------------------------------------------------
 
@@ -406,4 +451,32 @@ variable "api_gateway_cloudwatch_role_arn" {
   description = "Role used when manage_api_gateway_account = true. null = create one (<resource_prefix>event-gate-apigw-cloudwatch) with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs."
   type        = string
   default     = null
+}
+
+variable "kafka_settings" {
+  description = <<-EOT
+    Kafka client properties of the Kafka sink, passed as EVENTGATE_KAFKA_<PROPERTY> environment
+    variables (README, "Kafka security"), e.g. { "security.protocol" = "SASL_SSL", "sasl.mechanism" =
+    "SCRAM-SHA-512" }. Keys: security.protocol, sasl.mechanism, sasl.jaas.config,
+    sasl.kerberos.service.name, ssl.truststore.*, ssl.keystore.*, ssl.key.password,
+    ssl.endpoint.identification.algorithm. Keep passwords out of it (they would be in the state and
+    in the function's configuration): put them into the secret of kafka_secret_name. {} = none.
+  EOT
+  type        = map(string)
+  nullable    = false
+  default     = {}
+}
+
+variable "kafka_secret_name" {
+  description = "EVENTGATE_KAFKA_SECRET_NAME: Secrets Manager secret with Kafka client properties ({\"sasl.jaas.config\": ...}, {\"ssl.keystore.password\": ...}) or an MSK SCRAM {\"username\", \"password\"}. The role needs secretsmanager:GetSecretValue on it. Empty = none."
+  type        = string
+  nullable    = false
+  default     = ""
+}
+
+variable "kafka_secret_region" {
+  description = "EVENTGATE_KAFKA_SECRET_REGION. Empty = aws_region (only set when kafka_secret_name is set)."
+  type        = string
+  nullable    = false
+  default     = ""
 }

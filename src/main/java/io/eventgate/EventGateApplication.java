@@ -2,9 +2,11 @@ package io.eventgate;
 
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ConfigLoader;
+import io.eventgate.config.ConfigPoll;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.config.ReloadEndpoint;
 import io.eventgate.config.SettingsPropertiesSource;
+import io.eventgate.delivery.DeliveryLedger;
 import io.eventgate.frontdoor.HttpFrontDoor;
 import io.eventgate.frontdoor.HttpPriming;
 import io.eventgate.gateway.GatewayRoutes;
@@ -64,6 +66,7 @@ public final class EventGateApplication {
     public static EventGateApplication create(FrontDoor frontDoor, ConfigReader reader, Map<String, String> overrides) {
         ConfigLoader loader = ConfigLoader.forThisProcess(reader, overrides);
         ConfigHolder config = new ConfigHolder(loader::load);
+        DeliveryLedger.checkSettings(config.current().settings());
         SinkDirectory sinks = new SinkDirectory(config);
 
         Main main = new Main();
@@ -74,6 +77,9 @@ public final class EventGateApplication {
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         main.configure().addRoutesBuilder(new GatewayRoutes(config, sinks,
                 new HealthEndpoint(new SinkHealth(sinks)), new ReloadEndpoint(config, sinks)));
+        main.configure().addRoutesBuilder(new io.eventgate.stats.StatsRoutes(config));
+        main.configure().addRoutesBuilder(new ConfigPoll(config, loader, sinks,
+                frontDoor == FrontDoor.HTTP ? ConfigPoll.DEFAULT_SECONDS : 0));
         HttpFrontDoor http = frontDoor == FrontDoor.HTTP ? new HttpFrontDoor(config) : null;
         EventGateApplication[] started = new EventGateApplication[1];
         overrides.forEach(main::addOverrideProperty);

@@ -1,6 +1,5 @@
 package io.eventgate;
 
-import io.eventgate.config.ConfigException;
 import io.eventgate.config.S3ConfigReader;
 import io.eventgate.frontdoor.HttpCdsTraining;
 
@@ -30,14 +29,11 @@ public final class EventGateMain {
             HttpCdsTraining.run();
             return;
         }
-        EventGateApplication app;
-        try {
-            app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP, new S3ConfigReader(), Map.of());
-        } catch (ConfigException e) {
-            System.err.println("EventGate cannot start: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        app.run(args);
+        // Any failure to start (configuration, port in use, a sink route that cannot be made) ends the
+        // process with one line and a non-zero status, never a stack trace or a JVM left hanging.
+        StartFailure.exitOnFailure(() -> {
+            StartFailure.checkHttpPortFree();
+            EventGateApplication.create(EventGateApplication.FrontDoor.HTTP, new S3ConfigReader(), Map.of()).run(args);
+        });
     }
 }

@@ -3,7 +3,7 @@ package io.eventgate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.testsupport.Events;
-import io.eventgate.testsupport.FakeS3;
+import io.eventgate.testsupport.S3Server;
 import io.eventgate.testsupport.RunningGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * EventGate running for real with its configuration on S3 (the real AWS SDK client against an
- * in-test S3): {@code access_config} and {@code topic_keys_config} as {@code s3://} locations, and
+ * S3Mock in the test JVM): {@code access_config} and {@code topic_keys_config} as {@code s3://} locations, and
  * the whole configuration folder as an {@code s3://} prefix; reload through {@code POST /terminate}.
  * Kafka is not needed: the sink routes folder holds one sink that accepts every event.
  */
@@ -36,7 +36,7 @@ class S3ConfigurationTest {
     static Path routes;
 
     private static AutoCloseable identity;
-    private static FakeS3 s3;
+    private static S3Server s3;
     /** The example conf/ with access_config and topic_keys_config on S3. */
     private static RunningGateway onS3Files;
     /** The whole configuration folder on S3. */
@@ -44,8 +44,8 @@ class S3ConfigurationTest {
 
     @BeforeAll
     static void start() throws IOException {
-        identity = FakeS3.dummyAwsIdentity();
-        s3 = FakeS3.start().pageSize(3);
+        identity = S3Server.dummyAwsIdentity();
+        s3 = S3Server.start();
         Files.writeString(routes.resolve("accept.yaml"), """
                 - route:
                     id: sink-accept

@@ -2,6 +2,7 @@ package io.eventgate.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.EventGateConfig;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.topics.EventReader;
@@ -23,7 +24,7 @@ public final class AccessCheck {
     public void checkSubject(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        if (!config.current().access().isListed(topic, subject)) {
+        if (!config.current(exchange).access().isListed(topic, subject)) {
             throw new GatewayException(403, "auth", "User not authorized for topic");
         }
     }
@@ -31,12 +32,12 @@ public final class AccessCheck {
     public void checkFields(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        checkFields(topic, subject, exchange.getProperty(EventReader.EVENT, JsonNode.class));
+        checkFields(config.current(exchange), topic, subject, exchange.getProperty(EventReader.EVENT, JsonNode.class));
     }
 
-    /** The subject's field constraints on one event (also each event of a batch): 403 when not met. */
-    public void checkFields(String topic, String subject, JsonNode event) {
-        AccessPolicy.Verdict verdict = config.current().access().check(topic, subject, event);
+    /** The subject's field constraints on one event (also each event of a batch) under {@code in}: 403 when not met. */
+    public void checkFields(EventGateConfig in, String topic, String subject, JsonNode event) {
+        AccessPolicy.Verdict verdict = in.access().check(topic, subject, event);
         switch (verdict.decision()) {
             case ALLOWED -> { }
             case NOT_LISTED -> throw new GatewayException(403, "auth", "User not authorized for topic");

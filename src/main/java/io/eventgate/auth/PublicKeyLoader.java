@@ -74,6 +74,14 @@ public final class PublicKeyLoader {
         }
     }
 
+    /**
+     * A public key and the {@code kid} its entry names.
+     *
+     * @param kid null when the entry names none
+     */
+    public record Key(String kid, PublicKey key) {
+    }
+
     /** Lazily made, once: a start from {@code file:} keys (dev, tests, CDS training) starts no client threads. */
     private static final class Client {
         static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -83,10 +91,18 @@ public final class PublicKeyLoader {
     }
 
     public static List<PublicKey> load(String singleKeyUrl, String keyListUrl, Limits limits) {
-        List<PublicKey> keys = new ArrayList<>();
+        return loadWithIds(singleKeyUrl, keyListUrl, limits).stream().map(Key::key).toList();
+    }
+
+    /**
+     * The keys with the {@code kid} each entry gives (an optional {@code "kid"} string beside
+     * {@code "key"}), so that a token naming a {@code kid} that none has can ask for a refetch.
+     */
+    public static List<Key> loadWithIds(String singleKeyUrl, String keyListUrl, Limits limits) {
+        List<Key> keys = new ArrayList<>();
         if (singleKeyUrl != null) {
             JsonNode doc = fetch("token_public_key_url", singleKeyUrl, limits);
-            keys.add(parseKey("token_public_key_url", doc.path("key")));
+            keys.add(parseKey("token_public_key_url", doc));
         }
         if (keyListUrl != null) {
             JsonNode doc = fetch("token_public_keys_url", keyListUrl, limits);
@@ -95,7 +111,7 @@ public final class PublicKeyLoader {
                 throw new ConfigException("token_public_keys_url (" + keyListUrl + "): expected {\"keys\": [{\"key\": ...}, ...]}");
             }
             for (JsonNode entry : list) {
-                keys.add(parseKey("token_public_keys_url", entry.path("key")));
+                keys.add(parseKey("token_public_keys_url", entry));
             }
         }
         if (keys.isEmpty()) {
@@ -161,7 +177,7 @@ public final class PublicKeyLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + "not a valid file URL");
         } catch (NoSuchFileException e) {
-            throw new ConfigException(where + "file not found");
+            throw new ConfigException(where + "file not found" + whatToSet(where));
         } catch (IOException e) {
             throw new ConfigException(where + e.getMessage(), e);
         }
@@ -179,7 +195,7 @@ public final class PublicKeyLoader {
         try {
             HttpResponse<byte[]> response = answer.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
-                throw new ConfigException(where + "HTTP " + response.statusCode());
+                throw new ConfigException(where + "HTTP " + response.statusCode() + whatToSet(where));
             }
             return response.body();
         } catch (TimeoutException e) {
@@ -189,7 +205,7 @@ public final class PublicKeyLoader {
             if (cause instanceof TooLargeException) {
                 throw tooLarge(where, limits);
             }
-            throw new ConfigException(where + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+            throw new ConfigException(where + cannotFetch(cause, uri) + whatToSet(where), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException(where + "interrupted");
@@ -200,18 +216,49 @@ public final class PublicKeyLoader {
         }
     }
 
+    /**
+     * Why a key URL could not be fetched, in words: the HTTP client's exceptions often have no message
+     * at all (a host that does not resolve is a {@code ConnectException} with none), so their causes
+     * are read for it.
+     */
+    static String cannotFetch(Throwable failure, URI uri) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "cannot connect: the host " + uri.getHost() + " is not known";
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                String message = t.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+                return t instanceof java.net.ConnectException ? "cannot connect: " + message : message;
+            }
+        }
+        // The JDK's client says nothing more when the port is closed.
+        return failure instanceof java.net.ConnectException ? "cannot connect: connection refused" : "cannot connect";
+    }
+
+    /** {@code "; set <setting> (or EVENTGATE_<SETTING>) to ..."}: the way out, for a key URL that does not answer. */
+    private static String whatToSet(String where) {
+        String setting = where.substring(0, where.indexOf(' '));
+        return "; set " + setting + " (or EVENTGATE_" + setting.toUpperCase(Locale.ROOT)
+                + ") to your token provider's " + (setting.endsWith("keys_url") ? "keys" : "key") + " URL";
+    }
+
     private static ConfigException tooLarge(String where, Limits limits) {
         return new ConfigException(where + "the answer is larger than " + limits.maxBytes()
                 + " bytes (token_fetch_max_bytes)");
     }
 
-    private static PublicKey parseKey(String setting, JsonNode key) {
+    private static Key parseKey(String setting, JsonNode entry) {
+        JsonNode key = entry.path("key");
         if (!key.isTextual()) {
             throw new ConfigException(setting + ": a key entry has no \"key\" string");
         }
+        JsonNode kid = entry.path("kid");
         try {
             byte[] der = Base64.getMimeDecoder().decode(stripPem(key.asText()));
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+            return new Key(kid.isTextual() ? kid.asText() : null,
+                    KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der)));
         } catch (Exception e) {
             throw new ConfigException(setting + ": a key is not a base64 DER RSA public key (" + e.getMessage() + ")");
         }

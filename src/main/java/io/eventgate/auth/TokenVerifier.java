@@ -11,13 +11,25 @@ import io.jsonwebtoken.PrematureJwtException;
 import io.jsonwebtoken.UnsupportedJwtException;
 import io.jsonwebtoken.security.SecurityException;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 import java.security.Key;
 import java.security.PublicKey;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Verifies RS256 JWTs against the configured public keys. A token passes when any key verifies it
@@ -39,6 +51,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * finds no room is simply verified each time. A token without {@code exp} (when the rules allow one)
  * is never cached. The cache belongs to this verifier, so a reload, which makes a new verifier with
  * the new keys and rules, starts empty.
+ *
+ * <p>A token whose header names a {@code kid} that none of the keys has, and that no key verifies,
+ * may have been signed with a key the provider has just rotated in: {@link #refetchFor} fetches the
+ * keys again, rate-limited by a {@link KeyRefetch}, and the caller verifies the token once more.
  */
 public final class TokenVerifier {
 
@@ -91,7 +107,27 @@ public final class TokenVerifier {
     private record Verified(Claims claims, long validUntilMillis) {
     }
 
-    private final List<JwtParser> parsers;
+    /** The keys in use: one parser per key, and the key ids they name. Replaced whole by a refetch. */
+    private record KeySet(List<PublicKeyLoader.Key> keys, List<JwtParser> parsers, Set<String> kids) {
+
+        static KeySet of(List<PublicKeyLoader.Key> keys, long clockSkewSeconds) {
+            return new KeySet(List.copyOf(keys),
+                    keys.stream().map(key -> parserFor(key.key(), clockSkewSeconds)).toList(),
+                    keys.stream().map(PublicKeyLoader.Key::kid).filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet()));
+        }
+
+        boolean sameAs(List<PublicKeyLoader.Key> other) {
+            return keys.size() == other.size() && IntStream.range(0, keys.size()).allMatch(i ->
+                    Objects.equals(keys.get(i).kid(), other.get(i).kid())
+                            && Arrays.equals(keys.get(i).key().getEncoded(), other.get(i).key().getEncoded()));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+
+    private volatile KeySet keys;
+    private final KeyRefetch refetch;
     private final Rules rules;
     private final long clockSkewMillis;
     private final int cacheSize;
@@ -106,7 +142,13 @@ public final class TokenVerifier {
     }
 
     public TokenVerifier(List<PublicKey> keys, Rules rules) {
-        this.parsers = keys.stream().map(key -> parserFor(key, rules.clockSkewSeconds())).toList();
+        this(keys.stream().map(key -> new PublicKeyLoader.Key(null, key)).toList(), rules, null);
+    }
+
+    /** @param refetch fetches the keys again for a token whose {@code kid} they lack; null: never */
+    public TokenVerifier(List<PublicKeyLoader.Key> keys, Rules rules, KeyRefetch refetch) {
+        this.keys = KeySet.of(keys, rules.clockSkewSeconds());
+        this.refetch = refetch;
         this.rules = rules;
         this.clockSkewMillis = rules.clockSkewSeconds() * 1000;
         this.cacheSize = Math.max(0, rules.cacheSize());
@@ -150,6 +192,52 @@ public final class TokenVerifier {
         return claims;
     }
 
+    /**
+     * For a token that no key in use verified ({@link Reason#NOT_SIGNED}): when its header names a
+     * {@code kid} that the keys lack, a refetch of the keys (rate-limited, see {@link KeyRefetch}).
+     * The future completes once the refetch is over, with true when it brought other keys, which
+     * are then in use (and the remembered tokens forgotten, in case a key was withdrawn). Null when
+     * no refetch applies or the rate does not allow one now: refuse the token as it is.
+     */
+    public CompletableFuture<Boolean> refetchFor(String token) {
+        if (refetch == null) {
+            return null;
+        }
+        String kid = kidOf(token);
+        if (kid == null || keys.kids().contains(kid)) {
+            return null;
+        }
+        CompletableFuture<List<PublicKeyLoader.Key>> fetched = refetch.start();
+        if (fetched == null) {
+            return null;
+        }
+        return fetched.thenApply(fresh -> {
+            synchronized (this) {
+                if (fresh == null || keys.sameAs(fresh)) {
+                    return false;
+                }
+                keys = KeySet.of(fresh, rules.clockSkewSeconds());
+                verified.clear();
+                LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.size());
+                return true;
+            }
+        });
+    }
+
+    /** The {@code kid} of a token's header, read without trusting it; null when there is none. */
+    static String kidOf(String token) {
+        int dot = token == null ? -1 : token.indexOf('.');
+        if (dot <= 0 || dot > 8192) {
+            return null;
+        }
+        try {
+            JsonNode kid = JSON.readTree(Base64.getUrlDecoder().decode(token.substring(0, dot))).path("kid");
+            return kid.isTextual() ? kid.asText() : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The number of tokens remembered now (tests). */
     int cached() {
         return verified.size();
@@ -175,7 +263,7 @@ public final class TokenVerifier {
      */
     private Claims verifySignature(String token) {
         String detail = "no configured key";
-        for (JwtParser parser : parsers) {
+        for (JwtParser parser : keys.parsers()) {
             try {
                 return parser.parseSignedClaims(token).getPayload();
             } catch (InvalidTokenException e) {

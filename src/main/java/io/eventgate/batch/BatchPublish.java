@@ -72,7 +72,7 @@ public final class BatchPublish {
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
                 .process(new AwaitBody(config))
-                .process(new BatchReader(config, access, events, new SinkLimits(config, sinks)))
+                .process(new BatchReader(config, access, new SinkLimits(config, sinks)))
                 .process(this::plan)
                 .recipientList(new ExpressionAdapter() {
                     @Override

@@ -51,19 +51,17 @@ public final class BatchReader implements Processor {
 
     private final ConfigHolder config;
     private final AccessCheck access;
-    private final EventReader reader;
     private final SinkLimits limits;
 
-    public BatchReader(ConfigHolder config, AccessCheck access, EventReader reader, SinkLimits limits) {
+    public BatchReader(ConfigHolder config, AccessCheck access, SinkLimits limits) {
         this.config = config;
         this.access = access;
-        this.reader = reader;
         this.limits = limits;
     }
 
     @Override
     public void process(Exchange exchange) {
-        EventGateConfig current = config.current();
+        EventGateConfig current = config.current(exchange);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new GatewayException(400, "validation", "Request body is empty; send the events as a JSON array");
@@ -86,12 +84,12 @@ public final class BatchReader implements Processor {
                 int[] span = spans.get(i);
                 String eventText = text.substring(span[0], span[1]);
                 events.add(span[2] == 0 ? BatchEvent.refused(i, eventText, new GatewayException(400, "validation", NOT_OBJECT))
-                        : check(i, eventText, () -> EventReader.readObject(eventText, NOT_OBJECT), topic, subject, schema));
+                        : check(current, i, eventText, () -> EventReader.readObject(eventText, NOT_OBJECT), topic, subject, schema));
             }
         } else {
             for (int i = 0; i < events.size(); i++) {
                 BatchEvent parsed = events.get(i);
-                events.set(i, check(i, parsed.text(), () -> EventReader.checkObject(parsed.event(), NOT_OBJECT),
+                events.set(i, check(current, i, parsed.text(), () -> EventReader.checkObject(parsed.event(), NOT_OBJECT),
                         topic, subject, schema));
             }
         }
@@ -125,17 +123,17 @@ public final class BatchReader implements Processor {
     }
 
     /** One event through the single-event checks, in their order; {@code read} gives the event or refuses it. */
-    private BatchEvent check(int index, String text, java.util.function.Supplier<JsonNode> read, String topic,
+    private BatchEvent check(EventGateConfig current, int index, String text, java.util.function.Supplier<JsonNode> read, String topic,
                              String subject, TopicCatalog.Topic topicSchema) {
         try {
             JsonNode event = read.get();
-            access.checkFields(topic, subject, event);
+            access.checkFields(current, topic, subject, event);
             Set<ValidationMessage> violations = topicSchema.schema().validate(event);
             if (!violations.isEmpty()) {
                 throw new GatewayException(400, SchemaErrors.errors(violations));
             }
-            String key = reader.key(topic, event).orElse(null);
-            limits.check(topic, event, text, key == null ? "" : key);
+            String key = EventReader.key(current, topic, event).orElse(null);
+            limits.check(current, topic, event, text, key == null ? "" : key);
             return BatchEvent.accepted(index, text, event, key);
         } catch (GatewayException refusal) {
             return BatchEvent.refused(index, text, refusal);

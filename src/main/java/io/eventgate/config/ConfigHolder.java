@@ -1,7 +1,12 @@
 package io.eventgate.config;
 
+import org.apache.camel.Exchange;
+
+import java.lang.ref.WeakReference;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -16,22 +21,79 @@ import java.util.function.Supplier;
  * (its configuration or its failure), so that two admins calling {@code /terminate} at once cause
  * one load and one fetch of the keys, not two in a row. No lock is held while a configuration
  * loads; the only shared state is the in-flight reload, swapped atomically.
+ *
+ * <p>A request reads one configuration from start to end: the gateway route {@link #pin}s the one in
+ * force on the exchange as it starts, and every step reads {@link #current(Exchange)}, so a reload
+ * that lands while a request is in flight (waiting for its body, say) changes nothing for it.
  */
 public final class ConfigHolder {
 
     public static final String BEAN_NAME = "eventGateConfig";
+    /** The exchange property that holds the configuration a request started with. */
+    public static final String PINNED = "eventGateConfigInUse";
+    /** The exchange property that holds the {@link #generation()} of the configuration it started with. */
+    public static final String GENERATION = "eventGateConfigGeneration";
 
     private final Supplier<EventGateConfig> loader;
     private final AtomicReference<CompletableFuture<EventGateConfig>> inFlight = new AtomicReference<>();
-    private volatile EventGateConfig current;
+    private volatile Loaded current;
+    /** Each configuration loaded, while anything (a request in flight) still holds it. */
+    private final Map<Long, WeakReference<EventGateConfig>> generations = new ConcurrentHashMap<>();
+
+    /** A configuration and its place in the order of loads, from 1. */
+    private record Loaded(long generation, EventGateConfig config) {
+    }
 
     public ConfigHolder(Supplier<EventGateConfig> loader) {
         this.loader = Objects.requireNonNull(loader);
-        this.current = loader.get();
+        swapIn(loader.get());
     }
 
     public EventGateConfig current() {
-        return current;
+        return current.config();
+    }
+
+    /** The generation of the configuration in force: 1 for the first load, one more for each reload. */
+    public long generation() {
+        return current.generation();
+    }
+
+    /**
+     * The configuration of a generation, while a request in flight may still hold it (it is
+     * {@link #pin}ned on the exchange); else the one in force.
+     */
+    public EventGateConfig generation(long generation) {
+        WeakReference<EventGateConfig> held = generations.get(generation);
+        EventGateConfig config = held == null ? null : held.get();
+        return config != null ? config : current();
+    }
+
+    private void swapIn(EventGateConfig fresh) {
+        Loaded previous = current;
+        Loaded next = new Loaded(previous == null ? 1 : previous.generation() + 1, fresh);
+        generations.values().removeIf(held -> held.get() == null);
+        generations.put(next.generation(), new WeakReference<>(fresh));
+        current = next;
+    }
+
+    /**
+     * The configuration that this exchange started with: the one {@link #pin}ned on it, or, on an
+     * exchange that was not pinned yet, the one in force now, pinned from here on.
+     */
+    public EventGateConfig current(Exchange exchange) {
+        EventGateConfig pinned = exchange.getProperty(PINNED, EventGateConfig.class);
+        if (pinned == null) {
+            Loaded now = current;
+            pinned = now.config();
+            exchange.setProperty(PINNED, pinned);
+            exchange.setProperty(GENERATION, now.generation());
+        }
+        return pinned;
+    }
+
+    /** Pins the configuration in force on the exchange: the first step of a request. */
+    public void pin(Exchange exchange) {
+        current(exchange);
     }
 
     /** @throws ConfigException when the new configuration is unusable; the old one stays in force */
@@ -54,7 +116,7 @@ public final class ConfigHolder {
         }
         try {
             EventGateConfig fresh = loader.get();
-            current = fresh;
+            swapIn(fresh); // reloads run one at a time (inFlight), so generations follow the loads
             swapped.accept(fresh);
             inFlight.set(null);
             mine.complete(fresh);

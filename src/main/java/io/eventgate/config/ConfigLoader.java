@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.auth.AccessPolicy;
+import io.eventgate.auth.KeyRefetch;
 import io.eventgate.auth.PublicKeyLoader;
 import io.eventgate.auth.TokenVerifier;
 import io.eventgate.topics.TopicCatalog;
@@ -23,10 +24,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -98,6 +101,60 @@ public final class ConfigLoader {
         return load(Path.of(confLocation));
     }
 
+    /**
+     * What identifies the present content of every source of a configuration, to be compared with
+     * an earlier answer: a configuration folder on S3 by one listing (keys, ETags, sizes), an
+     * {@code s3://} object named in {@code config.json} by its ETag (one HeadObject each), and local
+     * files by their path, time of change and size (no reading). Reads no file's content.
+     *
+     * @param current the configuration in force, whose settings name the files
+     * @throws ConfigException naming the location that cannot be looked at
+     */
+    public String version(EventGateConfig current) {
+        StringBuilder version = new StringBuilder();
+        ConfigReader early = reader.withSettings(Settings.of(Map.of(), env, system, camelProperties(env)), null);
+        Path confDir = null;
+        if (early.handles(confLocation)) {
+            version.append(confLocation).append('\n').append(early.version(confLocation, true));
+        } else {
+            confDir = Path.of(confLocation);
+            localVersion(confDir, version);
+        }
+        Settings settings = current.settings();
+        ConfigReader configured = reader.withSettings(settings, confDir);
+        for (String key : List.of("access_config", "topic_keys_config")) {
+            String location = settings.get(key).orElse(null);
+            if (location != null && configured.handles(location)) {
+                version.append(location).append(' ').append(configured.version(location, false)).append('\n');
+            } else if (location != null && (confDir != null || Path.of(location).isAbsolute())) {
+                localVersion(resolve(confDir, location), version);
+            }
+        }
+        for (String key : List.of("topic_schemas_dir", "api_spec", "ssl_ca_bundle")) {
+            String location = settings.get(key).orElse(null);
+            if (location != null && (confDir != null || Path.of(location).isAbsolute())) {
+                localVersion(resolve(confDir, location), version);
+            }
+        }
+        return version.toString();
+    }
+
+    /** Each file under {@code path} (or the file itself): its path, time of change and size. */
+    private static void localVersion(Path path, StringBuilder version) {
+        if (!Files.exists(path)) {
+            version.append(path).append(" absent\n");
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                version.append(file).append(' ').append(Files.getLastModifiedTime(file).toInstant())
+                        .append(' ').append(Files.size(file)).append('\n');
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigException(path + ": cannot look at it: " + e.getMessage(), e);
+        }
+    }
+
     private EventGateConfig loadRemote(ConfigReader early) {
         String folder = confLocation.endsWith("/") ? confLocation : confLocation + "/";
         Path local;
@@ -131,11 +188,13 @@ public final class ConfigLoader {
         if (settings.get("token_public_key_url").isEmpty() && settings.get("token_public_keys_url").isEmpty()) {
             throw new ConfigException(configFile + ": set 'token_public_key_url' or 'token_public_keys_url'");
         }
-        AccessPolicy access = AccessPolicy.parse(accessLocation,
-                parseJson(accessLocation, read(configured, confDir, accessLocation)));
+        String accessName = named(configured, confDir, accessLocation);
+        AccessPolicy access = AccessPolicy.parse(accessName,
+                parseJson(accessName, read(configured, confDir, accessLocation)));
 
         Map<String, String> topicKeys = settings.get("topic_keys_config")
-                .map(location -> topicKeys(location, parseJson(location, read(configured, confDir, location))))
+                .map(location -> topicKeys(named(configured, confDir, location),
+                        parseJson(named(configured, confDir, location), read(configured, confDir, location))))
                 .orElse(Map.of());
 
         TopicCatalog topics = TopicCatalog.load(
@@ -166,8 +225,11 @@ public final class ConfigLoader {
                 flag(settings, "token_require_exp", true),
                 settings.get("token_audience").orElse(null),
                 settings.get("token_issuer").orElse(null));
-        return new TokenVerifier(PublicKeyLoader.load(settings.get("token_public_key_url").orElse(null),
-                settings.get("token_public_keys_url").orElse(null), limits), rules);
+        String singleKeyUrl = settings.get("token_public_key_url").orElse(null);
+        String keyListUrl = settings.get("token_public_keys_url").orElse(null);
+        Supplier<List<PublicKeyLoader.Key>> fetch = () -> PublicKeyLoader.loadWithIds(singleKeyUrl, keyListUrl, limits);
+        return new TokenVerifier(fetch.get(), rules,
+                new KeyRefetch(fetch, settings.getLong("token_refetch_seconds", KeyRefetch.DEFAULT_INTERVAL_SECONDS)));
     }
 
     /** A security switch: {@code true} or {@code false}, nothing else, so that a typo cannot turn a check off. */
@@ -200,6 +262,11 @@ public final class ConfigLoader {
             return reader.read(location);
         }
         return readLocal(resolve(confDir, location));
+    }
+
+    /** How a problem names a file of config.json: the path that was read ({@code conf/access.json}), or the URL. */
+    private static String named(ConfigReader reader, Path confDir, String location) {
+        return reader.handles(location) ? location : resolve(confDir, location).toString();
     }
 
     /**

@@ -37,6 +37,18 @@ public interface ConfigReader {
     }
 
     /**
+     * What identifies the present content of a location this reader {@link #handles}, read with one
+     * metadata request (for S3, the object's ETag by HeadObject; for a folder, the keys, ETags and
+     * sizes of one listing), so that a poll can tell a change without reading the files.
+     *
+     * @param folder whether the location is a folder (as for {@link #copyFolder}) rather than one object
+     * @throws ConfigException naming the location when it cannot be read
+     */
+    default String version(String location, boolean folder) {
+        throw new ConfigException(location + ": cannot tell whether it changed");
+    }
+
+    /**
      * This reader as it should act for one load, given the settings known so far: first only the
      * overrides (while the configuration folder itself is read), then {@code config.json} with
      * overrides. Relative paths in the settings are taken from {@code confDir} first (null: the

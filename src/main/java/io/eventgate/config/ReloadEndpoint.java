@@ -10,6 +10,7 @@ import org.apache.camel.component.jsonvalidator.JsonValidatorEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -36,23 +37,36 @@ public final class ReloadEndpoint {
 
     public void checkAdmin(Exchange exchange) {
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        if (subject == null || !config.current().admins().contains(subject.toLowerCase(Locale.ROOT))) {
+        if (subject == null || !config.current(exchange).admins().contains(subject.toLowerCase(Locale.ROOT))) {
             throw new GatewayException(403, "auth", "User not authorized to reload the configuration");
         }
+    }
+
+    /** What follows a reload, however it came (this endpoint or {@link ConfigPoll}): once per reload. */
+    public static void afterReload(CamelContext context, ConfigHolder config, SinkDirectory sinks) {
+        // A validator endpoint keeps the schema of the generation it names (TopicSchemaLoader): new
+        // requests use new endpoints, so drop the older ones. A request in flight that still needs
+        // one makes it again, with its own configuration's schema.
+        String current = "@" + config.generation();
+        List<JsonValidatorEndpoint> older = context.getEndpoints().stream()
+                .filter(JsonValidatorEndpoint.class::isInstance).map(JsonValidatorEndpoint.class::cast)
+                .filter(endpoint -> !endpoint.getResourceUri().endsWith(current))
+                .toList();
+        for (JsonValidatorEndpoint endpoint : older) {
+            try {
+                context.removeEndpoint(endpoint);
+            } catch (Exception e) {
+                LOG.debug("Could not drop the validator endpoint {}: {}", endpoint.getEndpointUri(), e.getMessage());
+            }
+        }
+        sinks.refresh(context);
     }
 
     public void reload(Exchange exchange) {
         CamelContext context = exchange.getContext();
         try {
             // Calls that arrive while a reload is in flight share it, and this step runs once for it.
-            config.reload(fresh -> {
-                // The validator endpoints keep the schema they were given; let them ask again.
-                context.getEndpoints().stream()
-                        .filter(JsonValidatorEndpoint.class::isInstance)
-                        .map(JsonValidatorEndpoint.class::cast)
-                        .forEach(JsonValidatorEndpoint::clearContentCache);
-                sinks.refresh(context);
-            });
+            config.reload(fresh -> afterReload(context, config, sinks));
         } catch (ConfigException e) {
             LOG.error("Configuration reload failed; the previous configuration stays in force: {}", e.getMessage());
             throw new GatewayException(500, "internal", "Reload failed, previous configuration kept: " + e.getMessage());

@@ -7,6 +7,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import javax.net.ssl.TrustManager;
@@ -44,24 +45,34 @@ public final class S3ConfigReader implements ConfigReader, AutoCloseable {
 
     private static final String SCHEME = "s3://";
 
+    /** Keys per ListObjectsV2 page: S3's own maximum. */
+    private static final int PAGE_SIZE = 1000;
+
     private final ClientCache clients;
     private final Settings settings;
     private final Path confDir;
+    private final int pageSize;
 
     /** A reader that uses only the SDK defaults until {@link #withSettings} gives it settings. */
     public S3ConfigReader() {
-        this(new ClientCache(), null, null);
+        this(PAGE_SIZE);
     }
 
-    private S3ConfigReader(ClientCache clients, Settings settings, Path confDir) {
+    /** With smaller listing pages, so that a test reads a folder over several pages. */
+    S3ConfigReader(int pageSize) {
+        this(new ClientCache(), null, null, pageSize);
+    }
+
+    private S3ConfigReader(ClientCache clients, Settings settings, Path confDir, int pageSize) {
         this.clients = clients;
         this.settings = settings;
         this.confDir = confDir;
+        this.pageSize = pageSize;
     }
 
     @Override
     public ConfigReader withSettings(Settings settings, Path confDir) {
-        return new S3ConfigReader(clients, settings, confDir);
+        return new S3ConfigReader(clients, settings, confDir, pageSize);
     }
 
     @Override
@@ -91,7 +102,7 @@ public final class S3ConfigReader implements ConfigReader, AutoCloseable {
         int copied = 0;
         String current = location; // what a failure is about: the listing, or one object
         try {
-            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(folder.bucket()).prefix(prefix)).contents()) {
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(folder.bucket()).prefix(prefix).maxKeys(pageSize)).contents()) {
                 String relative = object.key().substring(prefix.length());
                 if (relative.isEmpty() || relative.endsWith("/")) {
                     continue; // a folder marker
@@ -113,6 +124,32 @@ public final class S3ConfigReader implements ConfigReader, AutoCloseable {
         }
         if (copied == 0) {
             throw new ConfigException(location + ": no objects under this prefix");
+        }
+    }
+
+    /**
+     * One request: HeadObject for an object, one ListObjectsV2 page for a folder (a folder of more
+     * than 1000 objects takes one request per 1000). Each object counts by its key, ETag, size and
+     * time of change, whichever the store gives.
+     */
+    @Override
+    public String version(String location, boolean folder) {
+        S3Location where = S3Location.parse(location);
+        S3Client client = client(location);
+        try {
+            if (!folder) {
+                HeadObjectResponse head = client.headObject(r -> r.bucket(where.bucket()).key(where.key()));
+                return head.eTag() + " " + head.contentLength() + " " + head.lastModified();
+            }
+            String prefix = where.key().isEmpty() || where.key().endsWith("/") ? where.key() : where.key() + "/";
+            StringBuilder version = new StringBuilder();
+            for (S3Object object : client.listObjectsV2Paginator(r -> r.bucket(where.bucket()).prefix(prefix)).contents()) {
+                version.append(object.key()).append(' ').append(object.eTag()).append(' ')
+                        .append(object.size()).append(' ').append(object.lastModified()).append('\n');
+            }
+            return version.toString();
+        } catch (SdkException e) {
+            throw failure(location, e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.eventgate.frontdoor;
 
 import io.eventgate.EventGateApplication;
+import io.eventgate.config.ConfigHolder;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.topics.TopicSchemaLoader;
 import org.apache.camel.Producer;
@@ -116,8 +117,9 @@ final class LambdaPriming implements Resource {
 
     /** Makes the topic's {@code json-validator} endpoint (the publish route's) and has it refuse {@code {}}. */
     static void primeValidator(ProducerTemplate template, String topic) {
-        template.send("json-validator:" + topic + "?uriSchemaLoader=#" + TopicSchemaLoader.BEAN_NAME,
-                e -> e.getMessage().setBody("{}"));
+        ConfigHolder config = template.getCamelContext().getRegistry()
+                .lookupByNameAndType(ConfigHolder.BEAN_NAME, ConfigHolder.class);
+        template.send(TopicSchemaLoader.endpoint(topic, config.generation()), e -> e.getMessage().setBody("{}"));
     }
 
     /** How many priming runs completed (tests). */

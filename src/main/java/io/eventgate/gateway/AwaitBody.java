@@ -27,7 +27,7 @@ public final class AwaitBody extends AsyncProcessorSupport {
             return true;
         }
         exchange.removeProperty(Exchanges.BODY_SOURCE);
-        source.read(config.current().maxBodyBytes(), (body, refusal) -> {
+        source.read(config.current(exchange).maxBodyBytes(), (body, refusal) -> {
             if (refusal != null) {
                 exchange.setException(refusal);
             } else {

@@ -5,6 +5,8 @@ import io.eventgate.batch.BatchPublish;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
+import io.eventgate.delivery.DeliveryLedger;
+import io.eventgate.delivery.RetrySafeDelivery;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
@@ -56,6 +58,7 @@ public final class GatewayRoutes extends RouteBuilder {
         AccessCheck access = new AccessCheck(config);
         EventReader events = new EventReader(config);
         SwaggerUi swaggerUi = new SwaggerUi();
+        RetrySafeDelivery delivery = new RetrySafeDelivery(DeliveryLedger.of(getContext(), config));
 
         onException(GatewayException.class)
                 .handled(true)
@@ -68,6 +71,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(GatewayRoutes::internalError);
 
         from(GATEWAY).routeId("gateway")
+                .process(config::pin) // one configuration per request, whatever reloads meanwhile
                 .process(RequestRouter::route)
                 .choice()
                     .when(endpoint(RequestRouter.Endpoint.PUBLISH)).to("direct:publish")
@@ -80,6 +84,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .when(endpoint(RequestRouter.Endpoint.TOKEN)).process(this::token)
                     .when(endpoint(RequestRouter.Endpoint.HEALTH)).process(health)
                     .when(endpoint(RequestRouter.Endpoint.TERMINATE)).to("direct:terminate")
+                    .when(endpoint(RequestRouter.Endpoint.STATS)).to(io.eventgate.stats.StatsRoutes.STATS)
                     .otherwise().process(e -> Responses.error(e, 404, "route", "Resource not found"))
                 .end();
 
@@ -90,10 +95,11 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(new AwaitBody(config))
                 .process(events::readEvent)
                 .process(access::checkFields)
-                .toD("json-validator:${exchangeProperty." + Exchanges.TOPIC + "}?uriSchemaLoader=#"
-                        + TopicSchemaLoader.BEAN_NAME)
+                .toD(TopicSchemaLoader.ENDPOINT) // the schema of the configuration pinned on the exchange
                 .process(events::findKey)
                 .process(new SinkLimits(config, sinks))
+                // retry-safe delivery: the sinks that already acknowledged this event are left out
+                .process(delivery.lookUp(sinks))
                 .process(this::prepareFanOut)
                 .recipientList(new ExpressionAdapter() {
                     @Override
@@ -110,6 +116,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .timeout(sinks.longestDeadlineMs() + 100)
                     .aggregationStrategy(new SinkOutcomeStrategy())
                 .end()
+                .process(delivery.record())
                 .process(GatewayRoutes::answerPublish);
 
         // POST /topics/{topic}/batch, in this builder so that it shares the error handling above
@@ -149,22 +156,22 @@ public final class GatewayRoutes extends RouteBuilder {
     }
 
     private void topics(Exchange exchange) {
-        Responses.json(exchange, 200, config.current().topics().names());
+        Responses.json(exchange, 200, config.current(exchange).topics().names());
     }
 
     private void topicSchema(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         Responses.write(exchange, 200, Responses.APPLICATION_JSON,
-                config.current().topics().find(topic).orElseThrow().schemaJson());
+                config.current(exchange).topics().find(topic).orElseThrow().schemaJson());
     }
 
     private void api(Exchange exchange) {
-        Responses.write(exchange, 200, "application/yaml", config.current().apiYaml());
+        Responses.write(exchange, 200, "application/yaml", config.current(exchange).apiYaml());
     }
 
     private void token(Exchange exchange) {
         Responses.write(exchange, 303, "text/plain; charset=utf-8", "");
-        exchange.getMessage().setHeader("Location", config.current().tokenProviderUrl());
+        exchange.getMessage().setHeader("Location", config.current(exchange).tokenProviderUrl());
     }
 
     private void prepareFanOut(Exchange exchange) {
@@ -173,7 +180,7 @@ public final class GatewayRoutes extends RouteBuilder {
             // Accepting an event that reaches no sink would lose it.
             throw new GatewayException(500, "internal", "No sink is configured");
         }
-        exchange.setProperty(Exchanges.OUTCOMES, new SinkOutcomes(active));
+        exchange.setProperty(Exchanges.OUTCOMES, new SinkOutcomes(RetrySafeDelivery.pending(exchange, active)));
     }
 
     private static void answerPublish(Exchange exchange) {

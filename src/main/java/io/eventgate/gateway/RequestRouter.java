@@ -19,7 +19,7 @@ public final class RequestRouter {
     private static final String BATCH_SUFFIX = "/batch";
 
     /** The endpoints; {@link #NOT_FOUND} for anything else. */
-    public enum Endpoint { API, DOCS, DOCS_ASSET, TOKEN, TOPICS, TOPIC_SCHEMA, PUBLISH, HEALTH, TERMINATE, NOT_FOUND, PUBLISH_BATCH }
+    public enum Endpoint { API, DOCS, DOCS_ASSET, TOKEN, TOPICS, TOPIC_SCHEMA, PUBLISH, HEALTH, TERMINATE, STATS, NOT_FOUND, PUBLISH_BATCH }
 
     private RequestRouter() {
     }
@@ -68,12 +68,26 @@ public final class RequestRouter {
             }
             return get ? Endpoint.TOPIC_SCHEMA : method.equals("POST") ? Endpoint.PUBLISH : Endpoint.NOT_FOUND;
         }
+        String stats = segmentAfter(path, "/stats/");
+        if (stats != null) {
+            exchange.setProperty(Exchanges.TOPIC, pathTopic(stats));
+            return method.equals("POST") ? Endpoint.STATS : Endpoint.NOT_FOUND;
+        }
         String asset = segmentAfter(path, "/docs/");
         if (asset != null && get) {
             exchange.setProperty(ASSET, asset);
             return Endpoint.DOCS_ASSET;
         }
         return Endpoint.NOT_FOUND;
+    }
+
+    /** A topic in the path, URL-decoded; 400 {@code validation} when it is not valid URL encoding. */
+    private static String pathTopic(String segment) {
+        try {
+            return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(400, "validation", "Request path is not valid URL encoding");
+        }
     }
 
     /** The single path segment after {@code prefix}, or null. */

@@ -1,19 +1,26 @@
 package io.eventgate.sinks;
 
 import org.apache.camel.Exchange;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedSaslMechanismException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.security.auth.login.LoginException;
 
 /**
  * Turns a failure of the Kafka sink, or of its health probe, into a plain sentence for the answer
  * and for {@code /health}: the kind of failure, never the client's own text, which names brokers,
- * partitions and classes (that goes to the log at DEBUG).
+ * partitions and classes (that goes to the log at DEBUG). Security failures say which part failed
+ * ("certificate not trusted", "authentication failed", the Kerberos login) and never hold a secret.
  */
 public final class KafkaErrors {
 
@@ -31,11 +38,26 @@ public final class KafkaErrors {
     public static String describe(Throwable failure) {
         LOG.debug("Kafka failure", failure);
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KafkaSecurity.SecretException) {
+                return t.getMessage();
+            }
             if (t instanceof SslAuthenticationException) {
-                return "TLS handshake with Kafka failed (certificate not trusted or refused)";
+                return KafkaTlsErrors.describe(t);
+            }
+            if (t instanceof UnsupportedSaslMechanismException) {
+                return "authentication failed: the broker does not offer the configured SASL mechanism (kafka.sasl.mechanism)";
+            }
+            if (t instanceof SaslAuthenticationException) {
+                return "authentication failed: Kafka did not accept EventGate's credentials (user name and password, or Kerberos principal)";
             }
             if (t instanceof AuthenticationException) {
                 return "authentication with Kafka failed";
+            }
+            if (t instanceof LoginException) {
+                return "authentication failed: the Kerberos login failed (check the principal, keytab and krb5.conf)";
+            }
+            if (t instanceof ConfigException || t instanceof KafkaException && KafkaTlsErrors.isStoreFailure(t)) {
+                return KafkaTlsErrors.describeSetup(t);
             }
             if (t instanceof AuthorizationException) {
                 return "not authorized by Kafka to write the topic";

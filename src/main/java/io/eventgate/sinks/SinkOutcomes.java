@@ -75,6 +75,17 @@ public final class SinkOutcomes implements AutoCloseable {
         return errors;
     }
 
+    /** The names of the sinks that acknowledged the event within their deadline, so far, in sink order. */
+    public List<String> acknowledged() {
+        List<String> names = new ArrayList<>();
+        for (SinkDirectory.Sink sink : sinks) {
+            if (answered.containsKey(sink.name()) && !failures.containsKey(sink.name())) {
+                names.add(sink.name());
+            }
+        }
+        return names;
+    }
+
     /** The publish answers: the places of sinks that did not answer in time are given back. */
     @Override
     public void close() {

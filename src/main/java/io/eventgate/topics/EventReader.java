@@ -89,13 +89,13 @@ public final class EventReader {
     public void resolveTopic(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, "", String.class).toLowerCase(Locale.ROOT);
         exchange.setProperty(Exchanges.TOPIC, topic);
-        if (config.current().topics().find(topic).isEmpty()) {
+        if (config.current(exchange).topics().find(topic).isEmpty()) {
             throw new GatewayException(404, "topic", "Topic '" + topic + "' not found");
         }
     }
 
     public void readEvent(Exchange exchange) {
-        EventGateConfig current = config.current();
+        EventGateConfig current = config.current(exchange);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new GatewayException(400, "validation",
@@ -252,13 +252,13 @@ public final class EventReader {
 
     /** Sets {@link Exchanges#KEY} from the field that topic_keys.json names for the topic, if any. */
     public void findKey(Exchange exchange) {
-        key(exchange.getProperty(Exchanges.TOPIC, String.class), exchange.getProperty(EVENT, JsonNode.class))
+        key(config.current(exchange), exchange.getProperty(Exchanges.TOPIC, String.class), exchange.getProperty(EVENT, JsonNode.class))
                 .ifPresent(key -> exchange.setProperty(Exchanges.KEY, key));
     }
 
-    /** The event's message key: the field that topic_keys.json names for the topic, if any. */
-    public java.util.Optional<String> key(String topic, JsonNode event) {
-        return config.current().keyField(topic)
+    /** The event's message key under {@code in}: the field that topic_keys.json names for the topic, if any. */
+    public static java.util.Optional<String> key(EventGateConfig in, String topic, JsonNode event) {
+        return in.keyField(topic)
                 .map(event::get)
                 .filter(value -> !value.isNull() && !value.isMissingNode())
                 .map(value -> value.isValueNode() ? value.asText() : value.toString());

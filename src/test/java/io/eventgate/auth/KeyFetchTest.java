@@ -120,7 +120,24 @@ class KeyFetchTest {
 
     @Test
     void anErrorStatusIsReported() {
-        assertTrue(refusal(keys.url("/nothing-here"), limits(false)).endsWith("): HTTP 404"));
+        assertTrue(refusal(keys.url("/nothing-here"), limits(false)).endsWith("): HTTP 404; set token_public_keys_url"
+                + " (or EVENTGATE_TOKEN_PUBLIC_KEYS_URL) to your token provider's keys URL"));
+    }
+
+    @Test
+    void anUnreachableKeyServerIsNamedWithWhatToSetNeverNull() {
+        String unknownHost = refusal("https://no-such-host.invalid/token/public-keys", limits(false));
+        assertEquals("token_public_keys_url (https://no-such-host.invalid/token/public-keys): cannot connect:"
+                + " the host no-such-host.invalid is not known; set token_public_keys_url"
+                + " (or EVENTGATE_TOKEN_PUBLIC_KEYS_URL) to your token provider's keys URL", unknownHost);
+
+        String closed = "http://127.0.0.1:" + io.eventgate.testsupport.RunningGateway.freePort() + "/keys";
+        String refused = assertThrows(ConfigException.class, () -> PublicKeyLoader.load(closed, null, limits(false)))
+                .getMessage();
+        assertTrue(refused.startsWith("token_public_key_url (" + closed + "): cannot connect"), refused);
+        assertTrue(refused.endsWith("; set token_public_key_url (or EVENTGATE_TOKEN_PUBLIC_KEY_URL) to your token"
+                + " provider's key URL"), refused);
+        assertFalse(refused.contains("null") || refused.contains("Exception") || refused.contains("\n"), refused);
     }
 
     // --- how much ---

@@ -1,19 +1,15 @@
 package io.eventgate.config;
 
 import io.eventgate.dev.DevTokens;
-import io.eventgate.testsupport.FakeS3;
+import io.eventgate.testsupport.S3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,22 +20,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link S3ConfigReader} with the real AWS SDK client against an in-test S3 ({@link FakeS3}). */
+/** {@link S3ConfigReader} with the real AWS SDK client against S3Mock in the test JVM ({@link S3Server}). */
 class S3ConfigReaderTest {
 
     @TempDir
     static Path tmp;
 
     private static AutoCloseable identity;
-    private static FakeS3 s3;
+    private static S3Server s3;
     private static S3ConfigReader reader;
 
     @BeforeAll
     static void start() {
-        identity = FakeS3.dummyAwsIdentity();
-        s3 = FakeS3.start().pageSize(2);
+        identity = S3Server.dummyAwsIdentity();
+        s3 = S3Server.start();
         s3.put("cfg", "access.json", "{\"public.cps.za.test\": [\"S3User\"]}");
-        reader = new S3ConfigReader();
+        reader = new S3ConfigReader(2);
     }
 
     @AfterAll
@@ -186,7 +182,7 @@ class S3ConfigReaderTest {
         // A bundle as distributions ship it: a comment, then the certificate.
         Files.writeString(caBundle, "# test CA\n" + Files.readString(caBundle));
 
-        try (FakeS3 https = FakeS3.startHttps(serverTls(keystore))) {
+        try (S3Server https = S3Server.startHttps(keystore, "changeit", "s3")) {
             https.put("tls", "access.json", "{}");
             Map<String, String> settings = new HashMap<>(Map.of("s3.endpoint_override", https.endpoint()));
 
@@ -211,17 +207,5 @@ class S3ConfigReaderTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), output);
-    }
-
-    private static SSLContext serverTls(Path keystore) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, "changeit".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keys.getKeyManagers(), null, null);
-        return tls;
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,6 +55,10 @@ import org.apache.kafka.metadata.storage.Formatter;
  * }
  * }</pre>
  *
+ * <p>{@link #start(Listeners)} adds secured client listeners (SSL, SASL_SSL) beside the plaintext
+ * one, reached as {@code localhost} (the name in the test certificates), with their broker settings
+ * and SCRAM users written into the metadata when the log directory is formatted.
+ *
  * <p>Needs {@code org.apache.kafka:kafka_2.13} (same version as the kafka-clients on the class
  * path) at test scope. Kafka logs through SLF4J under the logger names {@code kafka},
  * {@code org.apache.kafka} and {@code state.change.logger}.
@@ -68,14 +73,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final Listeners extra;
+    private final Map<String, Integer> extraPorts = new LinkedHashMap<>();
     private KafkaRaftServer server;
     private boolean closed;
     private Thread shutdownHook;
 
-    private EmbeddedKafka(Path dataDir, int brokerPort, int controllerPort) {
+    private EmbeddedKafka(Path dataDir, int[] ports, Listeners extra) {
         this.dataDir = dataDir;
-        this.brokerPort = brokerPort;
-        this.controllerPort = controllerPort;
+        this.brokerPort = ports[0];
+        this.controllerPort = ports[1];
+        this.extra = extra;
+        int i = 2;
+        for (String name : extra.protocols().keySet()) {
+            extraPorts.put(name, ports[i++]);
+        }
+    }
+
+    /**
+     * Client listeners besides the plaintext one (which the broker keeps for itself and for tests'
+     * set-up), and what they need.
+     *
+     * @param protocols  listener name to security protocol, e.g. {@code TLS -> SSL}
+     * @param properties further broker settings, e.g. {@code listener.name.tls.ssl.keystore.location}
+     * @param scram      SCRAM credentials for the metadata, as {@code kafka-storage format --add-scram} takes them
+     */
+    public record Listeners(Map<String, String> protocols, Map<String, Object> properties, List<String> scram) {
+        static final Listeners NONE = new Listeners(Map.of(), Map.of(), List.of());
     }
 
     /**
@@ -83,6 +107,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * accepts clients.
      */
     public static EmbeddedKafka start() {
+        return start(Listeners.NONE);
+    }
+
+    /** Starts a new broker with these client listeners too (see {@link Listeners}). */
+    public static EmbeddedKafka start(Listeners extra) {
         preventJvmExit();
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -90,8 +119,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             boolean started = false;
             try {
                 dir = Files.createTempDirectory("embedded-kafka-");
-                int[] ports = freePorts(2);
-                EmbeddedKafka kafka = new EmbeddedKafka(dir, ports[0], ports[1]);
+                EmbeddedKafka kafka = new EmbeddedKafka(dir, freePorts(2 + extra.protocols().size()), extra);
                 kafka.format();
                 kafka.startServer();
                 kafka.registerShutdownHook();
@@ -117,6 +145,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The {@code host:port} list clients use to reach this broker. */
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** The {@code host:port} of the listener of that name (see {@link #start(Listeners)}). */
+    public String bootstrapServers(String listener) {
+        Integer port = extraPorts.get(listener);
+        if (port == null) {
+            throw new IllegalArgumentException("no listener " + listener);
+        }
+        return "localhost:" + port;
     }
 
     /** Creates a topic with one partition and replication factor 1; does nothing if it already exists. */
@@ -191,6 +228,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setDirectories(List.of(logDir()))
                     .setMetadataLogDirectory(logDir())
                     .setControllerListenerName("CONTROLLER")
+                    .setScramArguments(extra.scram())
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("Could not format " + logDir(), e);
@@ -219,9 +257,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        StringBuilder advertised = new StringBuilder("PLAINTEXT://" + HOST + ":" + brokerPort);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        extraPorts.forEach((name, port) -> {
+            listeners.append(',').append(name).append("://").append(HOST).append(':').append(port);
+            advertised.append(',').append(name).append("://localhost:").append(port);
+            protocols.append(',').append(name).append(':').append(extra.protocols().get(name));
+        });
+        p.put("listeners", listeners.toString());
+        p.put("advertised.listeners", advertised.toString());
+        p.put("listener.security.protocol.map", protocols.toString());
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         p.put("log.dirs", logDir());
@@ -250,6 +296,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Quicker broker registration and unfencing than the production defaults.
         p.put("broker.heartbeat.interval.ms", "500");
         p.put("broker.session.timeout.ms", "6000");
+        p.putAll(extra.properties());
         return p;
     }
 

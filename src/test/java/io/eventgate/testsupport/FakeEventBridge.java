@@ -21,6 +21,12 @@ import java.util.concurrent.Executors;
  * An EventBridge endpoint on {@code 127.0.0.1} that speaks the service's JSON 1.1 protocol for
  * PutEvents, for the real AWS SDK client with its endpoint overridden ({@link #url()}). It records
  * every request and answers as {@link #behave(Behaviour)} says.
+ *
+ * <p>Why hand-written: S3 is tested against a maintained server (S3Mock, {@link S3Server}), but no
+ * maintained EventBridge server runs inside a JVM. LocalStack and moto are separate processes (Python,
+ * usually in a container) that CI, with only a JDK and Maven, does not have; and none of them can be
+ * told to fail, throttle or hang on cue, which the sink's tests need ({@link Behaviour}). This answers
+ * PutEvents only, in the service's wire format, so the real AWS SDK client is what is tested.
  */
 public final class FakeEventBridge implements AutoCloseable {
 

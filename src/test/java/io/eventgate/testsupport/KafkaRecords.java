@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +27,15 @@ public final class KafkaRecords {
     public static Optional<ConsumerRecord<String, String>> find(String bootstrap, String topic,
                                                                 Predicate<ConsumerRecord<String, String>> match,
                                                                 Duration wait) {
+        return find(bootstrap, Map.of(), topic, match, wait);
+    }
+
+    /** As {@link #find(String, String, Predicate, Duration)}, with these client properties too (e.g. TLS, SASL). */
+    public static Optional<ConsumerRecord<String, String>> find(String bootstrap, Map<String, Object> security, String topic,
+                                                                Predicate<ConsumerRecord<String, String>> match,
+                                                                Duration wait) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>(1);
-        read(bootstrap, topic, wait, record -> match.test(record) && found.add(record));
+        read(bootstrap, security, topic, wait, record -> match.test(record) && found.add(record));
         return found.stream().findFirst();
     }
 
@@ -40,7 +48,7 @@ public final class KafkaRecords {
                                                             Predicate<ConsumerRecord<String, String>> match,
                                                             Duration wait) {
         List<ConsumerRecord<String, String>> read = new ArrayList<>();
-        read(bootstrap, topic, wait, record -> read.add(record) && match.test(record));
+        read(bootstrap, Map.of(), topic, wait, record -> read.add(record) && match.test(record));
         return read;
     }
 
@@ -57,12 +65,14 @@ public final class KafkaRecords {
     }
 
     /** Hands {@code last} the records of partition 0 in order, until it answers true or {@code wait} is over. */
-    private static void read(String bootstrap, String topic, Duration wait, Predicate<ConsumerRecord<String, String>> last) {
-        Map<String, Object> props = Map.of(
+    private static void read(String bootstrap, Map<String, Object> security, String topic, Duration wait,
+                             Predicate<ConsumerRecord<String, String>> last) {
+        Map<String, Object> props = new HashMap<>(security);
+        props.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));

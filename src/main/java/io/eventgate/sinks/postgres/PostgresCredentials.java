@@ -3,14 +3,8 @@ package io.eventgate.sinks.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventgate.config.SecretsManagerSecret;
 import io.eventgate.config.Settings;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
-
-import java.net.URI;
-import java.time.Duration;
 
 /**
  * Where and as whom the Postgres sink connects. Taken from the AWS Secrets Manager secret named by
@@ -38,7 +32,6 @@ public record PostgresCredentials(String jdbcUrl, String host, int port, String 
     public static final String HOST = "postgres.host";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration SECRET_CALL_TIMEOUT = Duration.ofSeconds(3);
 
     /** Whether the settings name a secret or a local database at all. */
     public static boolean configured(Settings settings) {
@@ -109,22 +102,7 @@ public record PostgresCredentials(String jdbcUrl, String host, int port, String 
 
     /** GetSecretValue with the default AWS credentials chain; {@code region} null = the SDK's default region. */
     private static String readSecret(String name, String region, String endpoint) {
-        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(SECRET_CALL_TIMEOUT).build());
-        if (region != null) {
-            builder.region(Region.of(region));
-        }
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        try (SecretsManagerClient client = builder.build()) {
-            String text = client.getSecretValue(request -> request.secretId(name)).secretString();
-            if (text == null) {
-                throw new IllegalStateException("Postgres secret '" + name + "' has no SecretString");
-            }
-            return text;
-        }
+        return SecretsManagerSecret.read("Postgres secret '" + name + "'", name, region, endpoint);
     }
 
     @Override

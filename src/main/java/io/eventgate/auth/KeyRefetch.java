@@ -1,0 +1,97 @@
+package io.eventgate.auth;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Fetches the token provider's keys again when a token names a {@code kid} that the keys in use
+ * lack: the provider has rotated its key, and the gateway should not refuse every new token until
+ * the next reload. Anyone can send a token with a made-up {@code kid}, so refetches are
+ * rate-limited: at most one starts per interval ({@code token_refetch_seconds}), and requests that
+ * ask while one is under way share it. Others are refused at once with the keys in use.
+ *
+ * <p>A fetch runs on a thread of its own, never on the caller's (the HTTP front door's event loop),
+ * within the same limits as the fetch at load ({@code token_fetch_*}). A fetch that fails, a key
+ * server that is down, keeps the keys in use and logs one WARN line.
+ */
+public final class KeyRefetch {
+
+    /** The default shortest time between two refetches. */
+    public static final long DEFAULT_INTERVAL_SECONDS = 60;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRefetch.class);
+
+    /** One daemon thread for every verifier: refetches are rare by design. */
+    private static final class Worker {
+        static final ExecutorService THREAD = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "eventgate-key-refetch");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private final Supplier<List<PublicKeyLoader.Key>> fetch;
+    private final long intervalNanos;
+    /** {@link System#nanoTime()} before which no refetch starts; the first one may start at once. */
+    private final AtomicLong notBefore = new AtomicLong(System.nanoTime());
+    private final AtomicReference<CompletableFuture<List<PublicKeyLoader.Key>>> inFlight = new AtomicReference<>();
+    private final AtomicLong fetches = new AtomicLong();
+
+    /**
+     * @param fetch           loads the keys, as at start; throws when it cannot
+     * @param intervalSeconds at most one refetch starts per this many seconds; 0 or less: never
+     */
+    public KeyRefetch(Supplier<List<PublicKeyLoader.Key>> fetch, long intervalSeconds) {
+        this.fetch = fetch;
+        this.intervalNanos = intervalSeconds <= 0 ? -1 : intervalSeconds * 1_000_000_000L;
+    }
+
+    /**
+     * The refetch under way, or a new one if the rate allows it now, else null. The future gives
+     * the fetched keys, or null when the fetch failed (the keys in use then stay).
+     */
+    CompletableFuture<List<PublicKeyLoader.Key>> start() {
+        if (intervalNanos < 0) {
+            return null;
+        }
+        CompletableFuture<List<PublicKeyLoader.Key>> running = inFlight.get();
+        if (running != null) {
+            return running;
+        }
+        long now = System.nanoTime();
+        long allowedAt = notBefore.get();
+        if (now - allowedAt < 0 || !notBefore.compareAndSet(allowedAt, now + intervalNanos)) {
+            // Too soon, or another caller has just won this interval: it sets inFlight, join it if it is there yet.
+            return inFlight.get();
+        }
+        CompletableFuture<List<PublicKeyLoader.Key>> mine = new CompletableFuture<>();
+        inFlight.set(mine);
+        fetches.incrementAndGet();
+        Worker.THREAD.execute(() -> {
+            List<PublicKeyLoader.Key> keys = null;
+            try {
+                keys = fetch.get();
+            } catch (RuntimeException e) {
+                LOG.warn("A token named a key id that the keys lack, and the keys could not be fetched again;"
+                        + " the keys in use stay: {}", e.getMessage());
+            } finally {
+                inFlight.set(null);
+                mine.complete(keys);
+            }
+        });
+        return mine;
+    }
+
+    /** How many refetches have started (tests). */
+    long fetches() {
+        return fetches.get();
+    }
+}

@@ -1,0 +1,388 @@
+package io.eventgate.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgate.config.ConfigException;
+import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.Settings;
+import io.eventgate.sinks.SinkDirectory;
+import io.eventgate.sinks.postgres.PostgresCredentials;
+import io.eventgate.sinks.postgres.PostgresDataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Which sinks already acknowledged which event, so that a client's retry of an event goes only to
+ * the sinks that do not have it yet (README, "Retry-safe delivery").
+ *
+ * <p>An event's identity is a field of it ({@code delivery.identity_field}, default {@code event_id};
+ * per topic {@code delivery.identity_fields.<topic>}), scoped by its topic. Each sink has its own
+ * Camel {@link IdempotentRepository} of the identities it acknowledged, whose keys expire after
+ * {@code delivery.expiry_seconds}: in memory by default ({@link ExpiringMemoryRepository}), or in a
+ * table on the Postgres database that several instances (and Lambda containers) share
+ * ({@code delivery.repository=jdbc}, {@link SharedJdbcRepository}).
+ *
+ * <p>The API is per event and never throws: a repository that fails counts as "not acknowledged",
+ * so the event goes to the sink (again). With the JDBC repository the calls block on the database:
+ * call them off the event loop ({@link #blocking()}; {@link #executor()} is a pool for that).
+ */
+public final class DeliveryLedger extends ServiceSupport {
+
+    public static final String BEAN_NAME = "deliveryLedger";
+    static final String DEFAULT_IDENTITY_FIELD = "event_id";
+    static final long DEFAULT_EXPIRY_SECONDS = 86_400;
+    static final long DEFAULT_MAX_ENTRIES = 20_000;
+    static final String DEFAULT_TABLE = "eventgate_delivery_acks";
+    /** Identities longer than this are kept as their SHA-256, so that no client can make a key large. */
+    static final int LONGEST_KEPT_ID = 64;
+    private static final String HASHED = "sha256:";
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryLedger.class);
+
+    /** Where the acknowledgements are kept: {@code delivery.repository}. */
+    public enum Kind { MEMORY, JDBC, OFF }
+
+    private final ConfigHolder config;
+    private final CamelContext context;
+    private final Kind kind;
+    private final long expirySeconds;
+    private final int maxEntries;
+    private final Map<String, IdempotentRepository> repositories = new ConcurrentHashMap<>();
+    private final Jdbc jdbc;
+    private volatile ExecutorService executor;
+    private ScheduledExecutorService timer;
+
+    DeliveryLedger(CamelContext context, ConfigHolder config) {
+        this.context = context;
+        this.config = config;
+        Settings settings = config.current().settings();
+        this.kind = kind(settings);
+        this.expirySeconds = positive(settings, "delivery.expiry_seconds", DEFAULT_EXPIRY_SECONDS);
+        this.maxEntries = (int) Math.min(Integer.MAX_VALUE, positive(settings, "delivery.memory.max_entries", DEFAULT_MAX_ENTRIES));
+        this.jdbc = kind == Kind.JDBC ? new Jdbc(config, settings, expirySeconds) : null;
+    }
+
+    /**
+     * Checks the {@code delivery.*} settings that are read at start, so that a wrong one stops start-up
+     * with its one-line reason ({@link ConfigException}) before Camel starts.
+     */
+    public static void checkSettings(Settings settings) {
+        Kind kind = kind(settings);
+        for (String key : new String[] {"delivery.expiry_seconds", "delivery.memory.max_entries", "delivery.threads",
+                "delivery.jdbc.retry_ms", "delivery.jdbc.cleanup_seconds", "delivery.jdbc.max_unwritten",
+                "delivery.jdbc.timeout_ms"}) {
+            positive(settings, key, 1);
+        }
+        if (kind == Kind.JDBC) {
+            Jdbc.table(settings);
+        }
+    }
+
+    /**
+     * The application's ledger: the one bound in the registry, else a new one, bound and started with
+     * the context (and stopped with it). The settings {@code delivery.repository}, the expiry and the
+     * bounds are read here, once: a change needs a restart. The identity fields are read per event.
+     */
+    public static synchronized DeliveryLedger of(CamelContext context, ConfigHolder config) {
+        DeliveryLedger found = context.getRegistry().lookupByNameAndType(BEAN_NAME, DeliveryLedger.class);
+        if (found != null) {
+            return found;
+        }
+        DeliveryLedger ledger = new DeliveryLedger(context, config);
+        context.getRegistry().bind(BEAN_NAME, DeliveryLedger.class, ledger);
+        try {
+            context.addService(ledger, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("the delivery ledger did not start", e);
+        }
+        return ledger;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** True when the calls wait for a database: make them on {@link #executor()}, not on an event loop. */
+    public boolean blocking() {
+        return kind == Kind.JDBC;
+    }
+
+    /**
+     * When {@link #blocking()}: a small pool of the ledger's own for its calls ({@code delivery.threads},
+     * 1000 waiting at most; a rejected call is the caller's to handle). Null otherwise.
+     */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    /**
+     * The event's identity: the value of the topic's identity field, when it is a non-empty string or
+     * a whole number. Empty (the event is delivered as if there were no ledger) when the ledger is
+     * off, the topic has no identity field, or the event lacks the field.
+     */
+    public Optional<String> identity(String topic, JsonNode event) {
+        if (kind == Kind.OFF || event == null) {
+            return Optional.empty();
+        }
+        Settings settings = config.current().settings();
+        String perTopic = settings.asMap().get("delivery.identity_fields." + topic);
+        String field = perTopic != null ? perTopic.trim() : settings.get("delivery.identity_field", DEFAULT_IDENTITY_FIELD);
+        if (field.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode value;
+        try {
+            value = field.startsWith("/") ? event.at(field) : event.get(field);
+        } catch (IllegalArgumentException e) {
+            // not a JSON pointer (a bad ~ escape): no identity, rather than a failed publish
+            return Optional.empty();
+        }
+        if (value == null || !(value.isTextual() || value.isIntegralNumber())) {
+            return Optional.empty();
+        }
+        String id = value.isTextual() ? value.textValue() : value.asText();
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /**
+     * The sinks, of {@code sinks}, that have not acknowledged the event {@code id} of {@code topic}
+     * (within the expiry), in their order. A sink whose repository cannot tell is among them.
+     */
+    public List<SinkDirectory.Sink> pendingSinks(String topic, String id, List<SinkDirectory.Sink> sinks) {
+        String key = key(topic, id);
+        List<SinkDirectory.Sink> pending = new ArrayList<>(sinks.size());
+        for (SinkDirectory.Sink sink : sinks) {
+            if (!has(sink.name(), key)) {
+                pending.add(sink);
+            }
+        }
+        return pending;
+    }
+
+    /** Whether the sink acknowledged the event {@code id} of {@code topic}; false when its repository cannot tell. */
+    public boolean hasAcknowledged(String topic, String id, String sink) {
+        return has(sink, key(topic, id));
+    }
+
+    /**
+     * Records that the sink acknowledged the event durably. Call it only then: never for a sink that
+     * failed or answered after its deadline.
+     */
+    public void acknowledged(String topic, String id, String sink) {
+        try {
+            repository(sink).add(key(topic, id));
+        } catch (RuntimeException e) {
+            LOG.warn("Delivery ledger: cannot record that {} has {} of {}: {}", sink, id, topic, e.toString());
+        }
+    }
+
+    private boolean has(String sink, String key) {
+        try {
+            return repository(sink).contains(key);
+        } catch (RuntimeException e) {
+            LOG.warn("Delivery ledger: cannot tell whether {} has {}: {}", sink, key, e.toString());
+            return false;
+        }
+    }
+
+    /** The sink's repository, made on first use. */
+    IdempotentRepository repository(String sink) {
+        return repositories.computeIfAbsent(sink, name -> {
+            ExpiringMemoryRepository memory = new ExpiringMemoryRepository(maxEntries, expirySeconds * 1000);
+            memory.start();
+            return jdbc == null ? memory : jdbc.repository(name, memory);
+        });
+    }
+
+    /**
+     * {@code <topic>/<id>}; an id over {@link #LONGEST_KEPT_ID} characters, one that could be
+     * mistaken for a digest, or one with a NUL (which a Postgres text column refuses: such an id
+     * would make the shared table look down) is kept as {@code <topic>/sha256:<hex>}. Topic names are
+     * file names, so they hold no {@code /}.
+     */
+    static String key(String topic, String id) {
+        if (id.length() <= LONGEST_KEPT_ID && !id.startsWith(HASHED) && id.indexOf('\u0000') < 0) {
+            return topic + "/" + id;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return topic + "/" + HASHED + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        if (jdbc != null) {
+            int threads = (int) positive(config.current().settings(), "delivery.threads", 4);
+            executor = context.getExecutorServiceManager().newThreadPool(this, "delivery-ledger",
+                    new ThreadPoolProfileBuilder("eventgate-delivery-ledger")
+                            .poolSize(threads).maxPoolSize(threads).maxQueueSize(1000)
+                            .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+            jdbc.start();
+            timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "delivery-ledger-cleanup");
+            timer.scheduleWithFixedDelay(this::flush, jdbc.retryMillis, jdbc.retryMillis, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(jdbc::cleanup, jdbc.cleanupSeconds, jdbc.cleanupSeconds, TimeUnit.SECONDS);
+        }
+        LOG.info("Delivery ledger: {}{}", kind.name().toLowerCase(Locale.ROOT),
+                kind == Kind.OFF ? "" : ", acknowledgements expire after " + expirySeconds + " s");
+    }
+
+    /** Writes what could not be written to the shared table while it was down. */
+    void flush() {
+        if (jdbc == null || !jdbc.database.available()) {
+            return;
+        }
+        for (IdempotentRepository repository : repositories.values()) {
+            if (repository instanceof SharedJdbcRepository shared && shared.unwritten() > 0 && !shared.flush()) {
+                return;
+            }
+        }
+    }
+
+    /** Acknowledgements not yet written to the shared table (0 with the memory repository). */
+    int unwritten() {
+        return repositories.values().stream()
+                .mapToInt(r -> r instanceof SharedJdbcRepository shared ? shared.unwritten() : 0).sum();
+    }
+
+    @Override
+    protected void doStop() {
+        if (timer != null) {
+            context.getExecutorServiceManager().shutdownNow(timer);
+            timer = null;
+        }
+        if (executor != null) {
+            context.getExecutorServiceManager().shutdown(executor);
+            executor = null;
+        }
+        repositories.values().forEach(IdempotentRepository::stop);
+        repositories.clear();
+        if (jdbc != null) {
+            jdbc.close();
+        }
+    }
+
+    private static Kind kind(Settings settings) {
+        String value = settings.get("delivery.repository", "memory").toUpperCase(Locale.ROOT);
+        try {
+            return Kind.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting 'delivery.repository': '" + settings.get("delivery.repository", "")
+                    + "' is not one of memory, jdbc, off");
+        }
+    }
+
+    private static long positive(Settings settings, String key, long fallback) {
+        long value = settings.getLong(key, fallback);
+        if (value < 1) {
+            throw new ConfigException("setting '" + key + "': " + value + " is not a positive number");
+        }
+        return value;
+    }
+
+    /** The shared table: its own connection pool on the Postgres sink's database, and camel-sql's repository per sink. */
+    private static final class Jdbc {
+
+        private final PostgresDataSource dataSource;
+        private final JdbcTemplate template;
+        private final TransactionTemplate transactions;
+        private final SharedJdbcRepository.Availability database;
+        private final String table;
+        private final long expirySeconds;
+        private final long retryMillis;
+        private final long cleanupSeconds;
+        private final int maxUnwritten;
+
+        Jdbc(ConfigHolder config, Settings settings, long expirySeconds) {
+            this.table = table(settings);
+            this.expirySeconds = expirySeconds;
+            this.retryMillis = positive(settings, "delivery.jdbc.retry_ms", 5000);
+            this.cleanupSeconds = positive(settings, "delivery.jdbc.cleanup_seconds", 600);
+            this.maxUnwritten = (int) Math.min(Integer.MAX_VALUE, positive(settings, "delivery.jdbc.max_unwritten", 10_000));
+            // A pool of its own (postgres.* settings, migrations included), so that the ledger never
+            // waits behind the sink's writes, nor they behind it.
+            this.dataSource = new PostgresDataSource(config);
+            this.template = new JdbcTemplate(dataSource);
+            this.template.setQueryTimeout((int) Math.max(1, (positive(settings, "delivery.jdbc.timeout_ms", 2000) + 999) / 1000));
+            this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+            this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
+            this.database = new SharedJdbcRepository.Availability(retryMillis);
+        }
+
+        /** The table's name; the database must be configured. */
+        static String table(Settings settings) {
+            if (!PostgresCredentials.configured(settings)) {
+                throw new ConfigException("setting 'delivery.repository': jdbc needs the Postgres database "
+                        + "(postgres.secret_name, postgres.jdbc_url or postgres.host)");
+            }
+            String table = settings.get("delivery.jdbc.table", DEFAULT_TABLE);
+            if (!TABLE_NAME.matcher(table).matches()) {
+                throw new ConfigException("setting 'delivery.jdbc.table': '" + table + "' is not a table name");
+            }
+            return table;
+        }
+
+        void start() {
+            dataSource.start();
+        }
+
+        SharedJdbcRepository repository(String sink, ExpiringMemoryRepository local) {
+            JdbcMessageIdRepository shared = new JdbcMessageIdRepository(template, transactions);
+            shared.setProcessorName(sink);
+            shared.setCreateTableIfNotExists(false);
+            // Only rows within the expiry count; a later acknowledgement of an expired row renews it
+            // (and two instances recording the same one at once do not conflict).
+            shared.setQueryString("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?"
+                    + " AND createdAt > now() - INTERVAL '" + expirySeconds + " seconds'");
+            shared.setInsertString("INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (processorName, messageId) DO UPDATE SET createdAt = EXCLUDED.createdAt");
+            shared.setDeleteString("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?");
+            shared.setClearString("DELETE FROM " + table + " WHERE processorName = ?");
+            return new SharedJdbcRepository(sink, local, shared, database, maxUnwritten);
+        }
+
+        /** Deletes the rows past the expiry. */
+        void cleanup() {
+            if (!database.available()) {
+                return;
+            }
+            try {
+                int deleted = template.update("DELETE FROM " + table + " WHERE createdAt < now() - INTERVAL '"
+                        + expirySeconds + " seconds'");
+                LOG.debug("Delivery ledger: {} expired acknowledgement(s) deleted", deleted);
+            } catch (RuntimeException e) {
+                database.failed(e);
+            }
+        }
+
+        void close() {
+            dataSource.close();
+        }
+    }
+}

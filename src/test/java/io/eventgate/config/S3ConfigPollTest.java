@@ -1,0 +1,155 @@
+package io.eventgate.config;
+
+import io.eventgate.testsupport.CapturedLog;
+import io.eventgate.testsupport.CountingProxy;
+import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.S3Server;
+import io.eventgate.testsupport.RunningGateway;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code config_poll_seconds} with the configuration folder on S3 ({@code CONF_DIR=s3://...}): a
+ * poll that finds no change costs one request, a listing, and a changed object is in force after
+ * the next poll; a broken one is not, with one WARN line. The real AWS SDK client talks to the
+ * tests' S3 server through a {@link CountingProxy}, which counts the requests whatever the server.
+ * Kafka is not needed: the sink routes folder holds one sink that accepts every event.
+ */
+class S3ConfigPollTest {
+
+    private static final String ACCESS_A = "{\"public.cps.za.test\": [\"S3User\"]}";
+    private static final String ACCESS_B = "{\"public.cps.za.test\": [\"S3User\", \"OtherUser\"]}";
+
+    @TempDir
+    static Path routes;
+
+    private static AutoCloseable identity;
+    private static S3Server s3;
+    private static CountingProxy proxy;
+    private static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        identity = S3Server.dummyAwsIdentity();
+        s3 = S3Server.start();
+        proxy = CountingProxy.to(s3.endpoint());
+        Files.writeString(routes.resolve("accept.yaml"), """
+                - route:
+                    id: sink-accept
+                    from:
+                      uri: direct:sink-accept
+                      steps:
+                        - log: "accepted an event for ${exchangeProperty.eventGateTopic}"
+                """);
+        Path conf = Path.of("conf");
+        s3.put("poll", "prod/config.json", Files.readString(conf.resolve("config.json")));
+        s3.put("poll", "prod/access.json", ACCESS_A);
+        s3.put("poll", "prod/topic_keys.json", "{}");
+        s3.put("poll", "prod/api.yaml", Files.readString(conf.resolve("api.yaml")));
+        s3.put("poll", "prod/topic_schemas/test.json", Files.readString(conf.resolve("topic_schemas/test.json")));
+        gateway = RunningGateway.start(Map.of(
+                "eventgate.conf-dir", "s3://poll/prod/",
+                "eventgate.s3.endpoint_override", proxy.endpoint(),
+                "eventgate.config_poll_seconds", "1",
+                "eventgate.routes-dir", routes.toString()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        proxy.close();
+        s3.close();
+        identity.close();
+    }
+
+    @Test
+    void aPollThatFindsNoChangeCostsOneListing() throws Exception {
+        EventGateConfig before = gateway.app().config().current();
+        CamelContext context = gateway.app().camelContext();
+        // Polls started, counted before each one runs; with the route stopped around the count, each
+        // poll that started has finished and made its requests, and none more has begun.
+        AtomicInteger started = new AtomicInteger();
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeCreatedEvent created
+                        && "config-poll".equals(created.getExchange().getFromRouteId())) {
+                    started.incrementAndGet();
+                }
+            }
+        });
+        context.getRouteController().stopRoute("config-poll");
+        int startedBefore = started.get();
+        int requestsBefore = proxy.requests().size();
+        try {
+            context.getRouteController().startRoute("config-poll");
+            Polls.await(gateway, 3);
+        } finally {
+            context.getRouteController().stopRoute("config-poll");
+        }
+        int polls = started.get() - startedBefore;
+        List<String> during = proxy.requests().subList(requestsBefore, proxy.requests().size());
+        context.getRouteController().startRoute("config-poll");
+
+        assertTrue(polls >= 3, polls + " polls");
+        assertEquals(polls, during.size(), "one request per poll: " + during);
+        assertTrue(during.stream().allMatch(r -> r.startsWith("GET /poll") && r.contains("list-type=2")), during.toString());
+        assertSame(before, gateway.app().config().current(), "nothing reloaded");
+    }
+
+    @Test
+    void aChangedObjectIsInForceAfterTheNextPoll() {
+        assertEquals(403, publish("OtherUser"));
+        try {
+            s3.put("poll", "prod/access.json", ACCESS_B);
+
+            Polls.await(gateway, 2);
+
+            assertEquals(202, publish("OtherUser"));
+            assertEquals(202, publish("S3User"));
+        } finally {
+            s3.put("poll", "prod/access.json", ACCESS_A);
+            Polls.await(gateway, 2);
+        }
+        assertEquals(403, publish("OtherUser"));
+    }
+
+    @Test
+    void aBrokenObjectKeepsTheConfigurationInForceWithOneWarning() {
+        EventGateConfig before = gateway.app().config().current();
+        try (CapturedLog log = CapturedLog.start()) {
+            s3.put("poll", "prod/access.json", "{\"public.cps.za.test\": [\"S3User\"] broken");
+
+            Polls.await(gateway, 4);
+
+            assertSame(before, gateway.app().config().current(), "the configuration in force stays");
+            List<String> warnings = log.lines("cannot be loaded");
+            assertEquals(1, warnings.size(), "one WARN line: " + warnings);
+            assertTrue(warnings.get(0).contains("WARN") && warnings.get(0).contains("access.json"), warnings.get(0));
+            assertEquals(202, publish("S3User"));
+        } finally {
+            s3.put("poll", "prod/access.json", ACCESS_A);
+            Polls.await(gateway, 2);
+        }
+    }
+
+    private static int publish(String subject) {
+        return gateway.post("/topics/public.cps.za.test", gateway.token(subject), Events.test(Events.id())).statusCode();
+    }
+}
