@@ -2,6 +2,7 @@ package io.eventgate.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.EventGateConfig;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.topics.EventReader;
@@ -31,8 +32,12 @@ public final class AccessCheck {
     public void checkFields(Exchange exchange) {
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
         String subject = exchange.getProperty(Exchanges.SUBJECT, String.class);
-        JsonNode event = exchange.getProperty(EventReader.EVENT, JsonNode.class);
-        AccessPolicy.Verdict verdict = config.current(exchange).access().check(topic, subject, event);
+        checkFields(config.current(exchange), topic, subject, exchange.getProperty(EventReader.EVENT, JsonNode.class));
+    }
+
+    /** The subject's field constraints on one event (also each event of a batch) under {@code in}: 403 when not met. */
+    public void checkFields(EventGateConfig in, String topic, String subject, JsonNode event) {
+        AccessPolicy.Verdict verdict = in.access().check(topic, subject, event);
         switch (verdict.decision()) {
             case ALLOWED -> { }
             case NOT_LISTED -> throw new GatewayException(403, "auth", "User not authorized for topic");

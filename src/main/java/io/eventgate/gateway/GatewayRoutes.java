@@ -1,6 +1,7 @@
 package io.eventgate.gateway;
 
 import io.eventgate.auth.AccessCheck;
+import io.eventgate.batch.BatchPublish;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.ReloadEndpoint;
@@ -77,6 +78,7 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(RequestRouter::route)
                 .choice()
                     .when(endpoint(RequestRouter.Endpoint.PUBLISH)).to("direct:publish")
+                    .when(endpoint(RequestRouter.Endpoint.PUBLISH_BATCH)).to(BatchPublish.ROUTE)
                     .when(endpoint(RequestRouter.Endpoint.TOPICS)).process(this::topics)
                     .when(endpoint(RequestRouter.Endpoint.TOPIC_SCHEMA)).process(events::resolveTopic).process(this::topicSchema)
                     .when(endpoint(RequestRouter.Endpoint.API)).process(this::api)
@@ -122,6 +124,9 @@ public final class GatewayRoutes extends RouteBuilder {
                 .end()
                 .process(delivery.record())
                 .process(GatewayRoutes::answerPublish);
+
+        // POST /topics/{topic}/batch, in this builder so that it shares the error handling above
+        new BatchPublish(config, sinks).addRoutes(this, jwt, access, events);
 
         from("direct:terminate").routeId("terminate")
                 .process(jwt)

@@ -15,9 +15,11 @@ public final class RequestRouter {
 
     public static final String ENDPOINT = "eventGateEndpoint";
     public static final String ASSET = "eventGateAsset";
+    /** {@code POST /topics/{topic}/batch}: a batch publish. */
+    private static final String BATCH_SUFFIX = "/batch";
 
     /** The endpoints; {@link #NOT_FOUND} for anything else. */
-    public enum Endpoint { API, DOCS, DOCS_ASSET, TOKEN, TOPICS, TOPIC_SCHEMA, PUBLISH, HEALTH, TERMINATE, METRICS, STATS, NOT_FOUND }
+    public enum Endpoint { API, DOCS, DOCS_ASSET, TOKEN, TOPICS, TOPIC_SCHEMA, PUBLISH, PUBLISH_BATCH, HEALTH, TERMINATE, METRICS, STATS, NOT_FOUND }
 
     private RequestRouter() {
     }
@@ -53,11 +55,18 @@ public final class RequestRouter {
                 break;
         }
         String rest = segmentAfter(path, "/topics/");
+        String batch = path.endsWith(BATCH_SUFFIX) ? segmentAfter(path.substring(0, path.length() - BATCH_SUFFIX.length()), "/topics/") : null;
+        if (batch != null) {
+            rest = batch;
+        }
         if (rest != null) {
             try {
                 exchange.setProperty(Exchanges.TOPIC, URLDecoder.decode(rest, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 throw new GatewayException(400, "validation", "Request path is not valid URL encoding");
+            }
+            if (batch != null) {
+                return method.equals("POST") ? Endpoint.PUBLISH_BATCH : Endpoint.NOT_FOUND;
             }
             return get ? Endpoint.TOPIC_SCHEMA : method.equals("POST") ? Endpoint.PUBLISH : Endpoint.NOT_FOUND;
         }

@@ -11,7 +11,7 @@ import java.util.List;
  * Turns {@code json-validator} failures into 400 {@code validation} errors, one per schema
  * violation, each message starting with the failing location as a JSON pointer.
  */
-final class SchemaErrors {
+public final class SchemaErrors {
 
     private SchemaErrors() {
     }
@@ -21,11 +21,16 @@ final class SchemaErrors {
         exchange.getMessage().removeHeaders("*");
         List<Responses.Error> errors = failure.getErrors() == null || failure.getErrors().isEmpty()
                 ? List.of(new Responses.Error("validation", "Request body is not valid JSON"))
-                : failure.getErrors().stream()
-                        .sorted(Comparator.comparing((ValidationMessage m) -> pointer(m)).thenComparing(SchemaErrors::text))
-                        .map(m -> new Responses.Error("validation", pointer(m) + ": " + text(m)))
-                        .toList();
+                : errors(failure.getErrors());
         Responses.errors(exchange, 400, errors);
+    }
+
+    /** One 400 {@code validation} error per violation, ordered by location (also each event of a batch). */
+    public static List<Responses.Error> errors(java.util.Collection<ValidationMessage> violations) {
+        return violations.stream()
+                .sorted(Comparator.comparing((ValidationMessage m) -> pointer(m)).thenComparing(SchemaErrors::text))
+                .map(m -> new Responses.Error("validation", pointer(m) + ": " + text(m)))
+                .toList();
     }
 
     private static String pointer(ValidationMessage message) {

@@ -71,6 +71,8 @@ public final class SinkDirectory {
     private volatile List<Sink> sinks = List.of();
     /** Sinks whose routes were left out for want of a setting ({@link SinkRouteFilter}), with what they lack. */
     private final Map<String, List<String>> leftOut = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The configured ones of {@link #sinks}, kept with them: asked for per event. */
+    private volatile List<Sink> active = List.of();
 
     public SinkDirectory(ConfigHolder config) {
         this.config = config;
@@ -96,6 +98,7 @@ public final class SinkDirectory {
         });
         found.sort(Comparator.comparing(Sink::name));
         sinks = List.copyOf(found);
+        active = sinks.stream().filter(Sink::configured).toList();
     }
 
     /** Whether the sink's {@code sinks.<name>.requires} setting names a setting that is empty. */
@@ -155,7 +158,7 @@ public final class SinkDirectory {
 
     /** The sinks a publish goes to. */
     public List<Sink> active() {
-        return sinks.stream().filter(Sink::configured).toList();
+        return active;
     }
 
     public Optional<Sink> find(String name) {

@@ -2,6 +2,7 @@ package io.eventgate.sinks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventgate.config.ConfigHolder;
+import io.eventgate.config.EventGateConfig;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.sinks.postgres.PostgresColumns;
@@ -44,25 +45,30 @@ public final class SinkLimits implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
+        check(config.current(exchange), exchange.getProperty(Exchanges.TOPIC, String.class),
+                exchange.getProperty(EventReader.EVENT, JsonNode.class), exchange.getMessage().getBody(String.class),
+                exchange.getProperty(Exchanges.KEY, "", String.class));
+    }
+
+    /** The same for one event given by its parts under {@code in} (also each event of a batch); {@code key} empty when none. */
+    public void check(EventGateConfig in, String topic, JsonNode event, String body, String key) {
         for (SinkDirectory.Sink sink : sinks.active()) {
             switch (sink.name()) {
                 case "postgres" -> {
-                    List<EventTree.Problem> problems = postgres.problems(topic, exchange.getProperty(EventReader.EVENT, JsonNode.class));
+                    List<EventTree.Problem> problems = postgres.problems(topic, event);
                     if (!problems.isEmpty()) {
                         throw EventReader.refusal(problems);
                     }
                 }
-                case "kafka" -> checkKafkaRecord(exchange);
+                case "kafka" -> checkKafkaRecord(in, body, key);
                 default -> { }
             }
         }
     }
 
-    private void checkKafkaRecord(Exchange exchange) {
-        long limit = config.current(exchange).settings().getLong(KAFKA_MAX_REQUEST_SIZE, DEFAULT_KAFKA_MAX_REQUEST_SIZE);
-        String key = exchange.getProperty(Exchanges.KEY, "", String.class);
-        long record = utf8Length(exchange.getMessage().getBody(String.class)) + utf8Length(key) + KAFKA_RECORD_OVERHEAD;
+    private static void checkKafkaRecord(EventGateConfig in, String body, String key) {
+        long limit = in.settings().getLong(KAFKA_MAX_REQUEST_SIZE, DEFAULT_KAFKA_MAX_REQUEST_SIZE);
+        long record = utf8Length(body) + utf8Length(key) + KAFKA_RECORD_OVERHEAD;
         if (record > limit) {
             throw new GatewayException(413, "validation", "The event's Kafka record (the body and its key) would be about "
                     + record + " bytes; the Kafka sink sends at most " + limit + " (" + KAFKA_MAX_REQUEST_SIZE + ")");

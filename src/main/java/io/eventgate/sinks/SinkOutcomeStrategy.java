@@ -21,7 +21,8 @@ public final class SinkOutcomeStrategy implements AggregationStrategy {
         return oldExchange == null ? newExchange : oldExchange;
     }
 
-    private static String failure(Exchange exchange) {
+    /** The failure a sink route reported ({@link Exchanges#SINK_ERROR}) or left (an exception); null when none. */
+    public static String failure(Exchange exchange) {
         String reported = exchange.getProperty(Exchanges.SINK_ERROR, String.class);
         if (reported != null) {
             return reported;

@@ -53,6 +53,10 @@ public final class EventReader {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /** One value within a larger document (an event of a batch): what follows it is not this value's concern. */
+    private static final com.fasterxml.jackson.databind.ObjectReader VALUE = JSON.readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final String DUPLICATE_KEY = "Duplicate field '";
 
     /** Keys and strings must be Unicode text. */
@@ -102,16 +106,39 @@ public final class EventReader {
                     "Request body is " + body.length + " bytes; the limit is " + current.maxBodyBytes());
         }
         String text = strictUtf8(body);
-        JsonNode event = parse(text);
+        JsonNode event = readObject(text, "Request body must be a JSON object");
+        exchange.getMessage().setBody(text);
+        exchange.setProperty(EVENT, event);
+    }
+
+    /**
+     * One event's text as a JSON object: 400 {@code validation} when it is not JSON, not an object
+     * ({@code notObject} is then the message), or not Unicode text. Also used per event of a batch.
+     */
+    public static JsonNode readObject(String text, String notObject) {
+        return checkObject(parse(text), notObject);
+    }
+
+    /** {@link #readObject} for a value already parsed by {@link #readValue}. */
+    public static JsonNode checkObject(JsonNode event, String notObject) {
         if (event == null || !event.isObject()) {
-            throw new GatewayException(400, "validation", "Request body must be a JSON object");
+            throw new GatewayException(400, "validation", notObject);
         }
         List<EventTree.Problem> problems = EventTree.problems(event, UNICODE);
         if (!problems.isEmpty()) {
             throw refusal(problems);
         }
-        exchange.getMessage().setBody(text);
-        exchange.setProperty(EVENT, event);
+        return event;
+    }
+
+    /** A parser of {@code text} that reads as a single event's body is read (a batch's array, in one pass). */
+    public static JsonParser parser(String text) throws java.io.IOException {
+        return JSON.createParser(text);
+    }
+
+    /** The value at the parser's current token, read as a single event's body is, leaving the parser at its end. */
+    public static JsonNode readValue(JsonParser parser) throws java.io.IOException {
+        return VALUE.readValue(parser);
     }
 
     /** The body's JSON; 400 {@code validation} with a plain reason when it is not JSON. */
@@ -135,7 +162,7 @@ public final class EventReader {
      * encoded surrogate, a truncated sequence, a byte that UTF-8 never uses) and a leading byte-order
      * mark are 400 {@code validation}, never replaced nor skipped.
      */
-    static String strictUtf8(byte[] body) {
+    public static String strictUtf8(byte[] body) {
         if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
             throw new GatewayException(400, "validation",
                     "Request body starts with a byte-order mark (EF BB BF); send UTF-8 without one");
@@ -158,7 +185,8 @@ public final class EventReader {
         return out.flip().toString();
     }
 
-    private static GatewayException notJson(JsonProcessingException e) {
+    /** 400 {@code validation} for a body that is not JSON, with Jackson's reason in a plain sentence. */
+    public static GatewayException notJson(JsonProcessingException e) {
         // Jackson's own limits (nesting depth, number length, ...) give no location.
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
@@ -224,12 +252,15 @@ public final class EventReader {
 
     /** Sets {@link Exchanges#KEY} from the field that topic_keys.json names for the topic, if any. */
     public void findKey(Exchange exchange) {
-        String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
-        JsonNode event = exchange.getProperty(EVENT, JsonNode.class);
-        config.current(exchange).keyField(topic)
+        key(config.current(exchange), exchange.getProperty(Exchanges.TOPIC, String.class), exchange.getProperty(EVENT, JsonNode.class))
+                .ifPresent(key -> exchange.setProperty(Exchanges.KEY, key));
+    }
+
+    /** The event's message key under {@code in}: the field that topic_keys.json names for the topic, if any. */
+    public static java.util.Optional<String> key(EventGateConfig in, String topic, JsonNode event) {
+        return in.keyField(topic)
                 .map(event::get)
                 .filter(value -> !value.isNull() && !value.isMissingNode())
-                .map(value -> value.isValueNode() ? value.asText() : value.toString())
-                .ifPresent(key -> exchange.setProperty(Exchanges.KEY, key));
+                .map(value -> value.isValueNode() ? value.asText() : value.toString());
     }
 }

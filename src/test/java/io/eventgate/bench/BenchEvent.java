@@ -44,8 +44,12 @@ final class BenchEvent {
 
     /** A complete keep-alive {@code POST /topics/public.cps.za.test} request with the event. */
     static byte[] publishRequest(String token) {
-        byte[] body = bytes();
-        String head = "POST /topics/" + TOPIC + " HTTP/1.1\r\n"
+        return postRequest("/topics/" + TOPIC, token, bytes());
+    }
+
+    /** A complete keep-alive JSON {@code POST} of {@code body} to {@code path} with the token. */
+    static byte[] postRequest(String path, String token, byte[] body) {
+        String head = "POST " + path + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\n"
                 + "Authorization: Bearer " + token + "\r\n"
                 + "Content-Type: application/json\r\n"

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,54 +243,18 @@ public final class Issue12Bench {
     // ---------------------------------------------------------------- processes
 
     private void startBroker(Path logs) throws Exception {
-        Path dir = out.resolve("kafka");
-        Files.createDirectories(dir);
-        for (String f : List.of("bootstrap", "keys-url", "token")) {
-            Files.deleteIfExists(dir.resolve(f));
-        }
-        broker = children.start("broker", List.of(java, "-cp", cp, "io.eventgate.dev.StandaloneKafka", dir.toString(),
-                BenchEvent.TOPIC), Map.of(), logs.resolve("broker.log"), false, 15);
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (!Files.exists(dir.resolve("token")) || Files.size(dir.resolve("token")) == 0) {
-            if (!broker.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("broker not up, see " + logs.resolve("broker.log"));
-            }
-            Thread.sleep(200);
-        }
-        Thread.sleep(smoke ? 1000 : 3000); // let the broker JVM finish its own start-up work
-        String bootstrap = Files.readString(dir.resolve("bootstrap")).trim();
-        gatewayEnv.put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", bootstrap);
-        gatewayEnv.put("EVENTGATE_TOKEN_PUBLIC_KEYS_URL", Files.readString(dir.resolve("keys-url")).trim());
-        token = Files.readString(dir.resolve("token")).trim();
+        BenchProcesses.Broker started = BenchProcesses.startBroker(children, java, cp, out.resolve("kafka"),
+                logs.resolve("broker.log"), smoke ? 1000 : 3000);
+        broker = started.process();
+        gatewayEnv.put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", started.bootstrap());
+        gatewayEnv.put("EVENTGATE_TOKEN_PUBLIC_KEYS_URL", started.keysUrl());
+        token = started.token();
         publish = BenchEvent.publishRequest(token);
     }
 
     private void startGateway(Path logs) throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> env = new LinkedHashMap<>(gatewayEnv);
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("LOG_LEVEL", "WARN");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(gatewayOpts);
-        cmd.addAll(List.of("-jar", "target/eventgate.jar"));
-        gateway = children.start("eventgate", cmd, env, logs.resolve("eventgate.log"), false, 2);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            if (!gateway.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("EventGate gave no 202 within 60 s, see " + logs.resolve("eventgate.log"));
-            }
-            try (HttpConnection c = new HttpConnection(HOST, port, 10_000)) {
-                if (c.exchange(publish).status() == 202) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(50);
-        }
+        port = BenchProcesses.freePort();
+        gateway = BenchProcesses.startGateway(children, java, gatewayOpts, gatewayEnv, port, logs.resolve("eventgate.log"), publish);
     }
 
     private void startProducer(Path logs) throws Exception {

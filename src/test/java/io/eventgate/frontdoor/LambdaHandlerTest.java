@@ -235,6 +235,27 @@ class LambdaHandlerTest {
     }
 
     @Test
+    void batchPublishOnRestAndHttpApiAnswersPerEvent() throws Exception {
+        String first = Events.id();
+        String second = Events.id();
+        String batch = "[" + Events.test(first) + ", " + Events.test(second) + "]";
+        Map<String, Object> accepted = invoke(v1Publish(TOPIC + "/batch", token("TestUser"), batch));
+        assertEquals(202, accepted.get("statusCode"), () -> "body: " + accepted.get("body"));
+        assertEquals(JSON.readTree("{\"success\":true,\"statusCode\":202,\"accepted\":2,\"failed\":0}"), json(accepted));
+        assertEquals(Events.test(first), record(first).value());
+        assertEquals(Events.test(second), record(second).value());
+
+        String valid = Events.id();
+        Map<String, Object> mixed = invoke(v2Publish("Public.Cps.Za.Test/batch", token("testuser"),
+                "[{\"event_id\": \"x\"}, " + Events.test(valid) + "]"));
+        assertEquals(207, mixed.get("statusCode"), () -> "body: " + mixed.get("body"));
+        JsonNode results = json(mixed).path("results");
+        assertEquals(400, results.path(0).path("statusCode").asInt());
+        assertEquals(202, results.path(1).path("statusCode").asInt());
+        assertEquals(Events.test(valid), record(valid).value());
+    }
+
+    @Test
     void publishWithoutTokenIs401() throws Exception {
         assertError(invoke(v1Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth", "Token is missing");
         assertError(invoke(v2Publish(TOPIC, null, Events.test(Events.id()))), 401, "auth", "Token is missing");

@@ -135,7 +135,12 @@ public final class FakeEventBridge implements AutoCloseable {
 
     private void accept(HttpExchange exchange, JsonNode request) throws IOException {
         request.path("Entries").forEach(entry -> acceptedDetails.add(entry.path("Detail").asText()));
-        answer(exchange, 200, "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"" + UUID.randomUUID() + "\"}]}");
+        // one EventId per entry, in order, as EventBridge answers
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < Math.max(1, request.path("Entries").size()); i++) {
+            entries.append(i == 0 ? "" : ",").append("{\"EventId\":\"").append(UUID.randomUUID()).append("\"}");
+        }
+        answer(exchange, 200, "{\"FailedEntryCount\":0,\"Entries\":[" + entries + "]}");
     }
 
     /** Sleeps; false when interrupted (the fake is closing). */

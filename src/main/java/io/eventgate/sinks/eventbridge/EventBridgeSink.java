@@ -22,6 +22,10 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.time.Duration;
 
 /**
@@ -136,6 +140,71 @@ public final class EventBridgeSink implements AutoCloseable {
             throw new PutEventsFailure("EventBridge rejected the event: " + result.errorCode()
                     + ": " + result.errorMessage(), null);
         }
+    }
+
+    /** PutEvents takes at most this many entries per call. */
+    static final int MAX_ENTRIES_PER_CALL = 10;
+    /** ... and at most this many bytes of entries per call (an entry: Source, DetailType, Detail, and 14 for Time). */
+    static final int MAX_BYTES_PER_CALL = 256 * 1024;
+
+    /**
+     * Puts a batch's events on the bus (the batch route, {@code direct:batch-sink-eventbridge}, which
+     * calls this on the sink's pool): PutEvents calls of at most {@value #MAX_ENTRIES_PER_CALL} entries
+     * and 256 KB each, one after the other on this thread (the client is the synchronous one, see the
+     * class comment), each entry as {@link #request} makes it.
+     *
+     * @return per event, null when EventBridge accepted it, else the reason (a rejected entry, or its
+     *         call's failure as {@link #describe(Throwable)} words it)
+     */
+    public List<String> putAll(List<String> details, String topic) {
+        String[] errors = new String[details.size()];
+        int start = 0;
+        while (start < details.size()) {
+            int end = start;
+            long bytes = 0;
+            while (end < details.size() && end - start < MAX_ENTRIES_PER_CALL) {
+                long entry = utf8(topic) + utf8(DETAIL_TYPE) + utf8(details.get(end)) + 14;
+                if (end > start && bytes + entry > MAX_BYTES_PER_CALL) {
+                    break;
+                }
+                bytes += entry;
+                end++;
+            }
+            putChunk(details, topic, start, end, errors);
+            start = end;
+        }
+        return Arrays.asList(errors);
+    }
+
+    /** One PutEvents of the entries {@code from} (inclusive) to {@code to}; their outcomes go into {@code errors}. */
+    private void putChunk(List<String> details, String topic, int from, int to, String[] errors) {
+        List<PutEventsRequestEntry> entries = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            entries.add(PutEventsRequestEntry.builder().source(topic).detailType(DETAIL_TYPE)
+                    .detail(details.get(i)).eventBusName(eventBusArn).build());
+        }
+        PutEventsResponse response;
+        try {
+            response = client().putEvents(request -> request.entries(entries));
+        } catch (RuntimeException e) {
+            String reason = describe(e);
+            Arrays.fill(errors, from, to, reason);
+            return;
+        }
+        boolean counted = response.hasEntries() && response.entries().size() == to - from;
+        int failed = response.failedEntryCount() != null ? response.failedEntryCount() : 0;
+        for (int i = from; i < to; i++) {
+            if (failed > 0 && !counted) {
+                errors[i] = "EventBridge rejected " + failed + " of the " + (to - from) + " events of its call";
+            } else if (counted && response.entries().get(i - from).errorCode() != null) {
+                PutEventsResultEntry result = response.entries().get(i - from);
+                errors[i] = "EventBridge rejected the event: " + result.errorCode() + ": " + result.errorMessage();
+            }
+        }
+    }
+
+    private static long utf8(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** For {@code routes/eventbridge.yaml}: the reason for the failure its {@code doCatch} caught. */
