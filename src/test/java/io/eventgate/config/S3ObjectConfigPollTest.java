@@ -5,9 +5,6 @@ import io.eventgate.testsupport.CountingProxy;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.S3Server;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,30 +73,9 @@ class S3ObjectConfigPollTest {
     @Test
     void aPollThatFindsNoChangeCostsOneHeadObject() throws Exception {
         EventGateConfig before = gateway.app().config().current();
-        CamelContext context = gateway.app().camelContext();
-        // As in S3ConfigPollTest: polls counted as they start, with the route stopped around the count.
-        AtomicInteger started = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeCreatedEvent created
-                        && "config-poll".equals(created.getExchange().getFromRouteId())) {
-                    started.incrementAndGet();
-                }
-            }
-        });
-        context.getRouteController().stopRoute("config-poll");
-        int startedBefore = started.get();
-        int requestsBefore = proxy.requests().size();
-        try {
-            context.getRouteController().startRoute("config-poll");
-            Polls.await(gateway, 3);
-        } finally {
-            context.getRouteController().stopRoute("config-poll");
-        }
-        int polls = started.get() - startedBefore;
-        List<String> during = proxy.requests().subList(requestsBefore, proxy.requests().size());
-        context.getRouteController().startRoute("config-poll");
+        Polls.Counted counted = Polls.counted(gateway, proxy, 3);
+        int polls = counted.polls();
+        List<String> during = counted.requests();
 
         assertTrue(polls >= 3, polls + " polls");
         assertEquals(polls, during.size(), "one request per poll: " + during);
