@@ -1,5 +1,6 @@
 package io.eventgate.config;
 
+import io.eventgate.testsupport.AcceptingSink;
 import io.eventgate.testsupport.CapturedLog;
 import io.eventgate.testsupport.CountingProxy;
 import io.eventgate.testsupport.Events;
@@ -45,14 +46,7 @@ class S3ConfigPollTest {
         identity = S3Server.dummyAwsIdentity();
         s3 = S3Server.start();
         proxy = CountingProxy.to(s3.endpoint());
-        Files.writeString(routes.resolve("accept.yaml"), """
-                - route:
-                    id: sink-accept
-                    from:
-                      uri: direct:sink-accept
-                      steps:
-                        - log: "accepted an event for ${exchangeProperty.eventGateTopic}"
-                """);
+        AcceptingSink.writeTo(routes);
         Path conf = Path.of("conf");
         s3.put("poll", "prod/config.json", Files.readString(conf.resolve("config.json")));
         s3.put("poll", "prod/access.json", ACCESS_A);

@@ -1,5 +1,6 @@
 package io.eventgate.config;
 
+import io.eventgate.testsupport.AcceptingSink;
 import io.eventgate.testsupport.CapturedLog;
 import io.eventgate.testsupport.CountingProxy;
 import io.eventgate.testsupport.Events;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +41,11 @@ class S3ObjectConfigPollTest {
     private static RunningGateway gateway;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         identity = S3Server.dummyAwsIdentity();
         s3 = S3Server.start();
         proxy = CountingProxy.to(s3.endpoint());
-        Files.writeString(routes.resolve("accept.yaml"), """
-                - route:
-                    id: sink-accept
-                    from:
-                      uri: direct:sink-accept
-                      steps:
-                        - log: "accepted an event for ${exchangeProperty.eventGateTopic}"
-                """);
+        AcceptingSink.writeTo(routes);
         s3.put("single", "prod/access.json", ACCESS_A);
         gateway = RunningGateway.start(Map.of(
                 "eventgate.access_config", "s3://single/prod/access.json",
