@@ -2,6 +2,7 @@ package io.eventgate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventgate.testsupport.AcceptingSink;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.S3Server;
 import io.eventgate.testsupport.RunningGateway;
@@ -46,14 +47,7 @@ class S3ConfigurationTest {
     static void start() throws IOException {
         identity = S3Server.dummyAwsIdentity();
         s3 = S3Server.start();
-        Files.writeString(routes.resolve("accept.yaml"), """
-                - route:
-                    id: sink-accept
-                    from:
-                      uri: direct:sink-accept
-                      steps:
-                        - log: "accepted an event for ${exchangeProperty.eventGateTopic}"
-                """);
+        AcceptingSink.writeTo(routes);
 
         s3.put("files", "eventgate/access.json", ACCESS)
                 .put("files", "eventgate/topic_keys.json", "{\"public.cps.za.test\": \"tenant_id\"}");

@@ -7,6 +7,7 @@ import io.eventgate.config.Settings;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.postgres.PostgresCredentials;
 import io.eventgate.sinks.postgres.PostgresDataSource;
+import io.eventgate.sinks.postgres.PostgresErrors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
@@ -29,8 +30,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -73,6 +76,8 @@ public final class DeliveryLedger extends ServiceSupport {
     private final int maxEntries;
     private final Map<String, IdempotentRepository> repositories = new ConcurrentHashMap<>();
     private final Jdbc jdbc;
+    /** The health probe running, shared by concurrent checks (guarded by {@link #jdbc}). */
+    private CompletableFuture<String> runningProbe;
     private volatile ExecutorService executor;
     private ScheduledExecutorService timer;
 
@@ -253,6 +258,39 @@ public final class DeliveryLedger extends ServiceSupport {
                 kind == Kind.OFF ? "" : ", acknowledgements expire after " + expirySeconds + " s");
     }
 
+    /**
+     * For {@code /health} with the shared table ({@code delivery.repository=jdbc}): {@code "ok"} when
+     * one row can be read from it within {@code delivery.jdbc.timeout_ms}, else a plain reason such as
+     * {@code "shared table eventgate_delivery_acks: cannot connect to the database"} (never the
+     * driver's text). The probe runs on the ledger's pool; concurrent checks share the one running.
+     * Empty with the memory repository or none.
+     */
+    public Optional<CompletableFuture<String>> health() {
+        if (jdbc == null) {
+            return Optional.empty();
+        }
+        synchronized (jdbc) {
+            ExecutorService pool = executor;
+            if (pool == null) {
+                return Optional.of(CompletableFuture.completedFuture("shared table " + jdbc.table + ": not started"));
+            }
+            CompletableFuture<String> probe = runningProbe;
+            if (probe == null) {
+                CompletableFuture<String> started = jdbc.probe(pool);
+                runningProbe = started;
+                started.whenComplete((status, failure) -> {
+                    synchronized (jdbc) {
+                        if (runningProbe == started) {
+                            runningProbe = null;
+                        }
+                    }
+                });
+                probe = started;
+            }
+            return Optional.of(probe);
+        }
+    }
+
     /** Writes what could not be written to the shared table while it was down. */
     void flush() {
         if (jdbc == null || !jdbc.database.available()) {
@@ -318,6 +356,7 @@ public final class DeliveryLedger extends ServiceSupport {
         private final long retryMillis;
         private final long cleanupSeconds;
         private final int maxUnwritten;
+        private final long timeoutMillis;
 
         Jdbc(ConfigHolder config, Settings settings, long expirySeconds) {
             this.table = table(settings);
@@ -329,7 +368,8 @@ public final class DeliveryLedger extends ServiceSupport {
             // waits behind the sink's writes, nor they behind it.
             this.dataSource = new PostgresDataSource(config);
             this.template = new JdbcTemplate(dataSource);
-            this.template.setQueryTimeout((int) Math.max(1, (positive(settings, "delivery.jdbc.timeout_ms", 2000) + 999) / 1000));
+            this.timeoutMillis = positive(settings, "delivery.jdbc.timeout_ms", 2000);
+            this.template.setQueryTimeout((int) Math.max(1, (timeoutMillis + 999) / 1000));
             this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
             this.database = new SharedJdbcRepository.Availability(retryMillis);
@@ -365,6 +405,23 @@ public final class DeliveryLedger extends ServiceSupport {
             shared.setDeleteString("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?");
             shared.setClearString("DELETE FROM " + table + " WHERE processorName = ?");
             return new SharedJdbcRepository(sink, local, shared, database, maxUnwritten);
+        }
+
+        /** Reads at most one row of the table, on {@code pool}: "ok", or what is wrong, in plain words. */
+        CompletableFuture<String> probe(ExecutorService pool) {
+            String name = "shared table " + table + ": ";
+            try {
+                return CompletableFuture.supplyAsync(() -> {
+                    try {
+                        template.queryForList("SELECT 1 FROM " + table + " LIMIT 1");
+                        return "ok";
+                    } catch (RuntimeException e) {
+                        return name + PostgresErrors.describe(e);
+                    }
+                }, pool).completeOnTimeout(name + "no answer within " + timeoutMillis + " ms", timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.completedFuture(name + "the ledger's threads are all busy");
+            }
         }
 
         /** Deletes the rows past the expiry. */

@@ -3,6 +3,7 @@ package io.eventgate.frontdoor;
 import io.eventgate.EventGateApplication;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.sinks.SinkDirectory;
+import io.eventgate.stats.StatsRequest;
 import io.eventgate.topics.TopicSchemaLoader;
 import org.apache.camel.Producer;
 import org.apache.camel.ProducerTemplate;
@@ -13,6 +14,7 @@ import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,9 @@ import java.util.Map;
  *       key is tried) run, and the answer is 401;</li>
  *   <li>per topic, its {@code json-validator} endpoint (the one the publish route uses) checks
  *       {@code {}} and refuses it;</li>
+ *   <li>per topic that has stats, a {@code POST /stats/<topic>} with that token and a body whose
+ *       {@code limit} is 0: refused at the token (401), or at the body (400) when
+ *       {@code stats_require_token=false}; never a query, so no database is needed;</li>
  *   <li>when the Kafka sink is configured, a producer of its endpoint (the route's settings) starts,
  *       fetches the first topic's metadata (a connection, no record) and is closed.</li>
  * </ul>
@@ -40,6 +45,9 @@ final class LambdaPriming implements Resource {
     /** An RS256 token for subject {@code eventgate-priming} with a 2048-bit all-zero signature. */
     static final String UNVERIFIABLE_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJldmVudGdhdGUtcHJpbWluZyJ9."
             + "A".repeat(342);
+
+    /** The stats priming's body: a valid JSON object whose {@code limit} is refused (400), so no query runs. */
+    static final String STATS_BODY = "{\"limit\": 0}";
 
     private static final Logger LOG = LoggerFactory.getLogger(LambdaPriming.class);
 
@@ -80,13 +88,32 @@ final class LambdaPriming implements Resource {
                 handler.handleRequest(event("POST", "/topics/" + topic, UNVERIFIABLE_TOKEN, "{}"), null);
                 primeValidator(template, topic);
             }
+            boolean stats = !primeStats(topics).isEmpty();
             boolean kafka = primeKafka(app, topics);
             runs++;
-            LOG.info("Primed {} topic(s){} in {} ms", topics.size(), kafka ? " and the Kafka producer" : "",
-                    (System.nanoTime() - start) / 1_000_000);
+            LOG.info("Primed {} topic(s){}{} in {} ms", topics.size(), stats ? ", stats" : "",
+                    kafka ? " and the Kafka producer" : "", (System.nanoTime() - start) / 1_000_000);
         } catch (Exception e) {
             LOG.warn("Priming failed (EventGate runs on): {}", e.toString());
         }
+    }
+
+    /**
+     * Per topic that has stats: {@code POST /stats/<topic>} with the unverifiable token and
+     * {@link #STATS_BODY}, which every check refuses before the query (401 at the token; with
+     * {@code stats_require_token=false}, 400 at the body), so the database is never asked.
+     *
+     * @return the status of each answer
+     */
+    List<Object> primeStats(List<String> topics) {
+        List<Object> statuses = new ArrayList<>();
+        for (String topic : topics) {
+            if (StatsRequest.SUPPORTED.contains(topic)) {
+                statuses.add(handler.handleRequest(event("POST", "/stats/" + topic, UNVERIFIABLE_TOKEN, STATS_BODY), null)
+                        .get("statusCode"));
+            }
+        }
+        return statuses;
     }
 
     /**

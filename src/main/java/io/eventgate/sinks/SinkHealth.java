@@ -1,5 +1,6 @@
 package io.eventgate.sinks;
 
+import io.eventgate.delivery.DeliveryLedger;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.RoutePresence;
 import org.apache.camel.CamelContext;
@@ -7,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +25,19 @@ import java.util.concurrent.TimeUnit;
  * e.g. a Kafka describe-cluster), and the report completes when the last one answers or times out.
  * Concurrent health checks share the probe already running for a sink instead of starting another,
  * so a dependency that hangs costs one probe at a time, not one per request.
+ *
+ * <p>With {@code delivery.repository=jdbc} the report also holds {@link #DELIVERY_LEDGER}.
  */
 public final class SinkHealth {
 
     public static final String NOT_CONFIGURED = "not configured";
     public static final String OK = "ok";
+    /**
+     * The key of the shared acknowledgement table ({@code delivery.repository=jdbc}) among the
+     * dependencies: "ok" or its reason. It is never among the failures: when only it is down, a
+     * publish still succeeds (acknowledgements are kept in memory until it answers), so /health stays 200.
+     */
+    public static final String DELIVERY_LEDGER = "delivery_ledger";
 
     /** Every sink's status, and the failures among them. */
     public record Report(Map<String, String> dependencies, Map<String, String> failures) {
@@ -54,7 +64,14 @@ public final class SinkHealth {
                 statuses.put(sink.name(), CompletableFuture.completedFuture(OK));
             }
         }
-        return CompletableFuture.allOf(statuses.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+        // The shared table of retry-safe delivery: reported, never a failure (a publish does not need it).
+        DeliveryLedger ledger = context.getRegistry().lookupByNameAndType(DeliveryLedger.BEAN_NAME, DeliveryLedger.class);
+        CompletableFuture<String> ledgerStatus = ledger == null ? null : ledger.health().orElse(null);
+        List<CompletableFuture<String>> all = new ArrayList<>(statuses.values());
+        if (ledgerStatus != null) {
+            all.add(ledgerStatus);
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
             Map<String, String> dependencies = new LinkedHashMap<>();
             Map<String, String> failures = new LinkedHashMap<>();
             statuses.forEach((name, status) -> {
@@ -64,6 +81,9 @@ public final class SinkHealth {
                     failures.put(name, value);
                 }
             });
+            if (ledgerStatus != null) {
+                dependencies.put(DELIVERY_LEDGER, ledgerStatus.join());
+            }
             return new Report(dependencies, failures);
         });
     }

@@ -1,13 +1,11 @@
 package io.eventgate.config;
 
+import io.eventgate.testsupport.AcceptingSink;
 import io.eventgate.testsupport.CapturedLog;
 import io.eventgate.testsupport.CountingProxy;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.S3Server;
 import io.eventgate.testsupport.RunningGateway;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -49,14 +46,7 @@ class S3ConfigPollTest {
         identity = S3Server.dummyAwsIdentity();
         s3 = S3Server.start();
         proxy = CountingProxy.to(s3.endpoint());
-        Files.writeString(routes.resolve("accept.yaml"), """
-                - route:
-                    id: sink-accept
-                    from:
-                      uri: direct:sink-accept
-                      steps:
-                        - log: "accepted an event for ${exchangeProperty.eventGateTopic}"
-                """);
+        AcceptingSink.writeTo(routes);
         Path conf = Path.of("conf");
         s3.put("poll", "prod/config.json", Files.readString(conf.resolve("config.json")));
         s3.put("poll", "prod/access.json", ACCESS_A);
@@ -81,31 +71,9 @@ class S3ConfigPollTest {
     @Test
     void aPollThatFindsNoChangeCostsOneListing() throws Exception {
         EventGateConfig before = gateway.app().config().current();
-        CamelContext context = gateway.app().camelContext();
-        // Polls started, counted before each one runs; with the route stopped around the count, each
-        // poll that started has finished and made its requests, and none more has begun.
-        AtomicInteger started = new AtomicInteger();
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.ExchangeCreatedEvent created
-                        && "config-poll".equals(created.getExchange().getFromRouteId())) {
-                    started.incrementAndGet();
-                }
-            }
-        });
-        context.getRouteController().stopRoute("config-poll");
-        int startedBefore = started.get();
-        int requestsBefore = proxy.requests().size();
-        try {
-            context.getRouteController().startRoute("config-poll");
-            Polls.await(gateway, 3);
-        } finally {
-            context.getRouteController().stopRoute("config-poll");
-        }
-        int polls = started.get() - startedBefore;
-        List<String> during = proxy.requests().subList(requestsBefore, proxy.requests().size());
-        context.getRouteController().startRoute("config-poll");
+        Polls.Counted counted = Polls.counted(gateway, proxy, 3);
+        int polls = counted.polls();
+        List<String> during = counted.requests();
 
         assertTrue(polls >= 3, polls + " polls");
         assertEquals(polls, during.size(), "one request per poll: " + during);

@@ -3,6 +3,7 @@ package io.eventgate.frontdoor;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.dev.DevTokens;
 import io.eventgate.dev.EmbeddedKafka;
+import io.eventgate.stats.StatsAccess;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.KafkaRecords;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The priming for SnapStart ({@link LambdaPriming}): with {@code prime=true} it runs at init, as a
  * CRaC resource it runs before a checkpoint, it writes nothing to Kafka, and the handler serves
- * normally afterwards.
+ * normally afterwards. Its stats request is refused before the query, with or without a token check.
  */
 class LambdaPrimingTest {
 
@@ -83,6 +84,25 @@ class LambdaPrimingTest {
         Map<String, Object> event = LambdaEvents.v1Publish("public.cps.za.test", LambdaPriming.UNVERIFIABLE_TOKEN,
                 Events.test(Events.id()));
         assertEquals(401, handler.handleRequest(event, null).get("statusCode"));
+    }
+
+    @Test
+    void primingAsksForStatsAndIsRefusedBeforeAnyQuery() throws Exception {
+        // No database is configured here: a query would be a 500; the token check refuses first.
+        assertEquals(List.of(401), handler.priming().primeStats(TOPICS));
+        // Without a token check (upstream's open endpoint) the body is refused, still before the query.
+        LambdaHandler open = new LambdaHandler(ConfigReader.LOCAL_ONLY, Map.of(
+                "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
+                "eventgate.token_public_keys_url", tokens.keysUrl(),
+                "eventgate.token_public_key_url", "",
+                "eventgate." + StatsAccess.REQUIRE_TOKEN, "false"),
+                "fn-open", LambdaHandler.INIT_RETRY_INTERVAL);
+        try {
+            open.handleRequest(LambdaPriming.event("GET", "/topics", null, null), null);
+            assertEquals(List.of(400), open.priming().primeStats(TOPICS));
+        } finally {
+            open.stop();
+        }
     }
 
     private static Map<TopicPartition, Long> endOffsets() {

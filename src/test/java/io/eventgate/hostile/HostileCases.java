@@ -49,6 +49,7 @@ final class HostileCases {
         table.access();
         table.bodies();
         table.sinkLimits();
+        table.stats();
         table.httpLayer();
         return table.cases;
     }
@@ -425,6 +426,105 @@ final class HostileCases {
                 .bearer(tokens.valid("TestUser")).body(body);
         cases.add(c);
         return c;
+    }
+
+    // --- POST /stats/{topic}: refused before any query (the Postgres sink's database is there) ---
+
+    static final String STATS_PATH = "/stats/" + RUNS;
+
+    /** A stats request by FooBarUser, who may write (and so read the stats of) the runs topic. */
+    private HostileCase stats(String name, String body) {
+        return stats(name, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HostileCase stats(String name, byte[] body) {
+        HostileCase c = new HostileCase(name).request("POST", STATS_PATH).bearer(tokens.valid("FooBarUser")).body(body);
+        cases.add(c);
+        return c;
+    }
+
+    private void stats() {
+        String notJson = "Request body must be valid JSON";
+        // tokens and access
+        HostileCase none = new HostileCase("stats: no token").request("POST", STATS_PATH).body("{}");
+        cases.add(none.expect(401, "auth", MISSING));
+        statsWithToken("stats: an expired token", tokens.expired("FooBarUser")).expect(401, "auth", EXPIRED);
+        statsWithToken("stats: alg none", tokens.algNone("FooBarUser")).expect(401, "auth", ALGORITHM);
+        statsWithToken("stats: a user who may not write the topic", valid()).expect(403, "auth", "User not authorized for topic");
+        // size and nesting
+        stats("stats: one byte over max_body_bytes", padStats(maxBodyBytes + 1)).expect(413, "validation", "limit");
+        stats("stats: a field nested 5000 arrays deep", "{\"limit\": " + "[".repeat(5000) + "]".repeat(5000) + "}")
+                .expect(400, "validation", notJson);
+        stats("stats: a field nested 5000 objects deep", "{\"cursor\": " + "{\"a\": ".repeat(5000) + "1" + "}".repeat(5001))
+                .expect(400, "validation", notJson);
+        // encodings
+        stats("stats: Latin-1, not UTF-8", "{\"limit\": \"\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1))
+                .expect(400, "validation", "Request body is not valid UTF-8.");
+        stats("stats: an overlong '1' (C0 B1)", withBytes("{\"limit\": @}", 0xC0, 0xB1))
+                .expect(400, "validation", "Request body is not valid UTF-8.");
+        stats("stats: UTF-16 with its byte-order mark", concat(new byte[] {(byte) 0xFE, (byte) 0xFF},
+                "{\"limit\": 5}".getBytes(StandardCharsets.UTF_16BE))).expect(400, "validation", "Request body is not valid UTF-8.");
+        stats("stats: a leading UTF-8 byte-order mark", concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                "{\"limit\": 5}".getBytes(StandardCharsets.UTF_8))).expect(400, "validation", notJson);
+        // keys
+        stats("stats: a key twice", "{\"cursor\": 1, \"cursor\": 2}").expect(400, "validation", "Field 'cursor' appears more than once.");
+        stats("stats: a key twice, once spelled with an escape", "{\"limit\": 5, \"lim\\u0069t\": 1000}")
+                .expect(400, "validation", "Field 'limit' appears more than once.");
+        stats("stats: a key of 60000 characters twice", "{\"" + "k".repeat(60_000) + "\": 1, \"" + "k".repeat(60_000) + "\": 2}")
+                .expect(400, "validation", notJson);
+        // numbers beyond 64 bits that are not integers the contract takes
+        stats("stats: a limit below -2^64", "{\"limit\": -99999999999999999999999}")
+                .expect(400, "validation", "Field 'limit' must be a positive integer.");
+        stats("stats: 1e400 for a timestamp", "{\"timestamp_start\": 1e400}")
+                .expect(400, "validation", "Field 'timestamp_start' must be an integer (epoch ms).");
+        stats("stats: -1e400 for the cursor", "{\"cursor\": -1e400}")
+                .expect(400, "validation", "Field 'cursor' must be an integer (internal_id).");
+        stats("stats: a cursor of 2000 digits", "{\"cursor\": " + "9".repeat(2000) + "}").expect(400, "validation", notJson);
+        // types
+        stats("stats: a JSON array", "[{\"limit\": 5}]").expect(400, "validation", NOT_OBJECT);
+        stats("stats: a JSON string", "\"{}\"").expect(400, "validation", NOT_OBJECT);
+        stats("stats: plain text", "limit=5").expect(400, "validation", notJson);
+        stats("stats: two objects", "{} {}").expect(400, "validation", notJson);
+        stats("stats: a limit as a string", "{\"limit\": \"50\"}").expect(400, "validation", "Field 'limit' must be a positive integer.");
+        stats("stats: a timestamp as an array", "{\"timestamp_end\": [1]}")
+                .expect(400, "validation", "Field 'timestamp_end' must be an integer (epoch ms).");
+        stats("stats: a cursor as an object", "{\"cursor\": {\"$gt\": 0}}")
+                .expect(400, "validation", "Field 'cursor' must be an integer (internal_id).");
+        stats("stats: a cursor that is SQL", "{\"cursor\": \"0; DROP TABLE public_cps_za_runs\"}")
+                .expect(400, "validation", "Field 'cursor' must be an integer (internal_id).");
+        stats("stats: a boolean limit", "{\"limit\": true}").expect(400, "validation", "Field 'limit' must be a positive integer.");
+        // paths
+        stats("stats: /stats/..%2F", "{}").request("POST", "/stats/..%2F").expect(404, "topic", "not found");
+        stats("stats: encoded dot-dot segments to another topic", "{}").request("POST", "/stats/..%2Ftopics%2F" + TEST)
+                .expect(404, "topic", "not found");
+        stats("stats: an encoded slash after the topic", "{}").request("POST", STATS_PATH + "%2F..")
+                .expect(404, "topic", "not found");
+        stats("stats: an encoded NUL after the topic", "{}").request("POST", STATS_PATH + "%00").expect(404, "topic", "not found");
+        stats("stats: /stats/%zz", "{}").request("POST", "/stats/%zz")
+                .expect(400, "validation", "Request path is not valid URL encoding");
+        stats("stats: /stats/ without a topic", "{}").request("POST", "/stats/").expect(404, "route", "Resource not found");
+        stats("stats: /stats without a topic", "{}").request("POST", "/stats").expect(404, "route", "Resource not found");
+        stats("stats: a segment after the topic", "{}").request("POST", STATS_PATH + "/extra").expect(404, "route", "Resource not found");
+        stats("stats: a dot-dot segment after the topic", "{}").request("POST", STATS_PATH + "/../" + RUNS)
+                .expect(404, "route", "Resource not found");
+        stats("stats: another known topic", "{}").request("POST", "/stats/" + TEST)
+                .expect(400, "validation", "Stats are only supported for topics 'public.cps.za.runs'.");
+        // methods
+        for (String method : List.of("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "BREW")) {
+            stats("stats: method " + method, "{}").request(method, STATS_PATH).expect(404, "route", "Resource not found");
+        }
+    }
+
+    private HostileCase statsWithToken(String name, String token) {
+        HostileCase c = new HostileCase(name).request("POST", STATS_PATH).bearer(token).body("{}");
+        cases.add(c);
+        return c;
+    }
+
+    /** A stats body of exactly {@code length} bytes: valid fields, padded with an ignored one. */
+    private static String padStats(int length) {
+        String start = "{\"limit\": 5, \"pad\": \"";
+        return start + "x".repeat(length - start.length() - 2) + "\"}";
     }
 
     // --- the HTTP layer: what the server refuses before or around the gateway (HTTP only) ---
