@@ -413,7 +413,11 @@ class StatsEndpointTest {
         ok(stats(readerToken(), "{}"));
         postgres.close();
         HttpResponse<String> answer = stats(readerToken(), "{}");
-        assertError(answer, 500, "database", "Stats query failed: cannot connect to the database.");
+        assertError(answer, 500, "database", "Stats query failed: ");
+        // A pooled connection may still be open as the server shuts down (57P01), or already gone.
+        String message = json(answer.body()).get("errors").get(0).get("message").asText();
+        assertTrue(message.contains("cannot connect to the database")
+                || message.contains("the database is unavailable"), message);
         assertNothingInternal(answer, postgres.getPort());
         assertEquals(200, gateway.get("/topics").statusCode());
         postgres = null;
