@@ -38,14 +38,16 @@ public final class BatchOutcomes implements AutoCloseable {
     private final AtomicInteger prepared = new AtomicInteger();
 
     /**
-     * Plans the deliveries ({@link BatchPlan}) and takes the sinks' bulkhead places; an event a sink
+     * Plans the deliveries ({@link BatchPlan}; {@code known}: what the delivery ledger knew, null when
+     * nothing) and takes the sinks' bulkhead places; an event a sink
      * has no room for fails for that sink at once ("at capacity").
      */
-    BatchOutcomes(List<BatchEvent> events, List<SinkDirectory.Sink> sinks) {
+    BatchOutcomes(List<BatchEvent> events, List<SinkDirectory.Sink> sinks, BatchLedger.Known known) {
         this.events = events;
         this.sinks = List.copyOf(sinks);
         long start = System.nanoTime();
-        BatchPlan.sinksPerEvent(events, sinks).forEach((sink, planned) -> {
+        BatchPlan.sinksPerEvent(events, sinks,
+                index -> known == null ? java.util.Set.of() : known.acknowledged(index)).forEach((sink, planned) -> {
             int admitted = Delivery.admit(sink, planned.size());
             if (admitted < planned.size()) {
                 overCapacity.put(sink.name(), planned.subList(admitted, planned.size()).stream()

@@ -3,6 +3,8 @@ package io.eventgate.batch;
 import io.eventgate.auth.AccessCheck;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
+import io.eventgate.delivery.DeliveryLedger;
+import io.eventgate.delivery.RetrySafeDelivery;
 import io.eventgate.gateway.AwaitBody;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
@@ -67,12 +69,15 @@ public final class BatchPublish {
     /** Adds the routes to {@code builder} (the gateway's), reusing its checks. */
     public void addRoutes(RouteBuilder builder, JwtProcessor jwt, AccessCheck access, EventReader events) {
         CamelContext context = builder.getContext();
+        BatchLedger ledger = new BatchLedger(new RetrySafeDelivery(DeliveryLedger.of(context, config)), sinks);
         builder.from(ROUTE).routeId("publish-batch")
                 .process(jwt)
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
                 .process(new AwaitBody(config))
                 .process(new BatchReader(config, access, new SinkLimits(config, sinks)))
+                // retry-safe delivery, per event: the sinks that already acknowledged it are left out
+                .process(ledger.lookUp())
                 .process(this::plan)
                 .recipientList(new ExpressionAdapter() {
                     @Override
@@ -88,6 +93,7 @@ public final class BatchPublish {
                     .onPrepare(BatchPublish::prepare)
                     .aggregationStrategy(new DeliveryStrategy())
                 .end()
+                .process(ledger.record())
                 .process(BatchPublish::answer);
 
         // A sink without a batch route: its events one by one, at once, through its own route.
@@ -117,7 +123,8 @@ public final class BatchPublish {
         }
         @SuppressWarnings("unchecked")
         List<BatchEvent> events = exchange.getProperty(BatchReader.EVENTS, List.class);
-        exchange.setProperty(BatchOutcomes.PROPERTY, new BatchOutcomes(events, active));
+        BatchLedger.Known known = exchange.getProperty(BatchLedger.PROPERTY, BatchLedger.Known.class);
+        exchange.setProperty(BatchOutcomes.PROPERTY, new BatchOutcomes(events, active, known));
     }
 
     /** The sinks' routes, in the order of the deliveries (which {@link #prepare} relies on). */
