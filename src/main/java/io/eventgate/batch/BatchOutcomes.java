@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.Responses;
+import io.eventgate.metrics.BatchCounts;
 import io.eventgate.sinks.SinkDirectory;
 import org.apache.camel.Exchange;
 
@@ -23,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with its index, {@code {"index": i, "success": false, "statusCode": s, "errors": [...]}} (400, 403
  * or 413 from the checks; 500 with one error per failed sink).
  */
-public final class BatchOutcomes implements AutoCloseable {
+public final class BatchOutcomes implements AutoCloseable, BatchCounts {
 
-    public static final String PROPERTY = "eventGateBatchOutcomes";
+    public static final String PROPERTY = BatchCounts.PROPERTY;
 
     private final List<BatchEvent> events;
     private final List<SinkDirectory.Sink> sinks;
@@ -125,6 +126,19 @@ public final class BatchOutcomes implements AutoCloseable {
         }
         Responses.json(exchange, all ? 202 : 207, body);
         return sinkFailed == 0 ? null : sinkFailed + " of " + events.size() + " events, the first in " + firstSinkErrors;
+    }
+
+    /** For the metrics: each event's status, as {@link #answer} gives it. */
+    @Override
+    public void forEachEvent(EventVisitor visitor) {
+        for (BatchEvent event : events) {
+            if (event.valid()) {
+                List<Responses.Error> errors = sinkErrors(event.index());
+                visitor.event(errors.isEmpty() ? 202 : 500, null, errors);
+            } else {
+                visitor.event(event.refusal().status(), event.refusal().type(), List.of());
+            }
+        }
     }
 
     /** One error per sink that did not acknowledge the event, in sink order. */

@@ -9,6 +9,7 @@ import io.eventgate.gateway.AwaitBody;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.RoutePresence;
+import io.eventgate.metrics.GatewayMetrics;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
@@ -70,7 +71,9 @@ public final class BatchPublish {
     public void addRoutes(RouteBuilder builder, JwtProcessor jwt, AccessCheck access, EventReader events) {
         CamelContext context = builder.getContext();
         BatchLedger ledger = new BatchLedger(new RetrySafeDelivery(DeliveryLedger.of(context, config)), sinks);
+        GatewayMetrics metrics = GatewayMetrics.of(context);
         builder.from(ROUTE).routeId("publish-batch")
+                .process(metrics::publishStarted)
                 .process(jwt)
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
@@ -79,6 +82,7 @@ public final class BatchPublish {
                 // retry-safe delivery, per event: the sinks that already acknowledged it are left out
                 .process(ledger.lookUp())
                 .process(this::plan)
+                .process(metrics::fanOutStarted)
                 .recipientList(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange exchange) {
@@ -91,7 +95,7 @@ public final class BatchPublish {
                     // as for one event: a sink past its deadline is late whatever it says after
                     .timeout(sinks.longestDeadlineMs() + 100)
                     .onPrepare(BatchPublish::prepare)
-                    .aggregationStrategy(new DeliveryStrategy())
+                    .aggregationStrategy(new DeliveryStrategy(metrics))
                 .end()
                 .process(ledger.record())
                 .process(BatchPublish::answer);
@@ -178,10 +182,19 @@ public final class BatchPublish {
 
     /** Records what each sink answered for its share. The exceptions stop here. */
     static final class DeliveryStrategy implements AggregationStrategy {
+        private final GatewayMetrics metrics;
+
+        DeliveryStrategy(GatewayMetrics metrics) {
+            this.metrics = metrics;
+        }
+
         @Override
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
             Delivery delivery = newExchange.getProperty(DELIVERY, Delivery.class);
             if (delivery != null) {
+                Exception exception = newExchange.getException() != null ? newExchange.getException()
+                        : newExchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                String sinkError = newExchange.getProperty(Exchanges.SINK_ERROR, String.class);
                 List<?> perEvent = newExchange.getProperty(SINK_ERRORS, List.class);
                 if (perEvent != null && perEvent.size() == delivery.events().size()) {
                     for (int i = 0; i < perEvent.size(); i++) {
@@ -195,6 +208,8 @@ public final class BatchPublish {
                               + delivery.events().size() + " events" : null);
                 }
                 delivery.release();
+                metrics.batchSinkAnswered(newExchange, delivery.sink().name(), delivery.events().size(),
+                        delivery.failed(), exception != null ? exception : delivery.firstException(), sinkError);
             }
             newExchange.setException(null);
             return oldExchange == null ? newExchange : oldExchange;
@@ -209,6 +224,8 @@ public final class BatchPublish {
             Integer position = newExchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
             if (delivery != null && position != null) {
                 delivery.answer(position, SinkOutcomeStrategy.failure(newExchange));
+                delivery.exceptionOnOne(newExchange.getException() != null ? newExchange.getException()
+                        : newExchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
             }
             newExchange.setException(null);
             newExchange.removeProperty(Exchanges.SINK_ERROR);

@@ -101,6 +101,30 @@ public final class Delivery {
         return answer.isEmpty() ? null : answer;
     }
 
+    /** The first exception that a sink without a batch route left on one of its events, for the metrics' reason. */
+    private volatile Throwable firstException;
+
+    void exceptionOnOne(Throwable exception) {
+        if (exception != null && firstException == null) {
+            firstException = exception;
+        }
+    }
+
+    Throwable firstException() {
+        return firstException;
+    }
+
+    /** How many of the events the sink did not acknowledge in time (so far). */
+    int failed() {
+        int failed = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (error(i) != null) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
     /** Gives back the events' places in the sink's bulkhead, once. */
     void release() {
         if (released.compareAndSet(false, true)) {
