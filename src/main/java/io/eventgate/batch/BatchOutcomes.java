@@ -40,16 +40,20 @@ public final class BatchOutcomes implements AutoCloseable, BatchCounts {
 
     /**
      * Plans the deliveries ({@link BatchPlan}; {@code known}: what the delivery ledger knew, null when
-     * nothing) and takes the sinks' bulkhead places; an event a sink
-     * has no room for fails for that sink at once ("at capacity").
+     * nothing) and takes the sinks' bulkhead places: one for the whole share of a sink with a batch
+     * route ({@code oneCall}: it takes the share in one call, on its own bounded queue), one per event for
+     * the others (each event is its own call of the sink's route). An event a sink has no room for fails
+     * for that sink at once ("at capacity").
      */
-    BatchOutcomes(List<BatchEvent> events, List<SinkDirectory.Sink> sinks, BatchLedger.Known known) {
+    BatchOutcomes(List<BatchEvent> events, List<SinkDirectory.Sink> sinks, BatchLedger.Known known,
+                  java.util.function.Predicate<SinkDirectory.Sink> oneCall) {
         this.events = events;
         this.sinks = List.copyOf(sinks);
         long start = System.nanoTime();
         BatchPlan.sinksPerEvent(events, sinks,
                 index -> known == null ? java.util.Set.of() : known.acknowledged(index)).forEach((sink, planned) -> {
-            int admitted = Delivery.admit(sink, planned.size());
+            boolean whole = !planned.isEmpty() && oneCall.test(sink);
+            int admitted = whole ? Delivery.admit(sink, 1) * planned.size() : Delivery.admit(sink, planned.size());
             if (admitted < planned.size()) {
                 overCapacity.put(sink.name(), planned.subList(admitted, planned.size()).stream()
                         .map(BatchEvent::index).collect(java.util.stream.Collectors.toSet()));
@@ -60,7 +64,7 @@ public final class BatchOutcomes implements AutoCloseable, BatchCounts {
             }
             positions.put(sink.name(), position);
             if (admitted > 0) {
-                Delivery delivery = new Delivery(sink, planned.subList(0, admitted), start);
+                Delivery delivery = new Delivery(sink, planned.subList(0, admitted), start, whole ? 1 : admitted);
                 deliveries.add(delivery);
                 deliveryOf.put(sink.name(), delivery);
             }
@@ -151,7 +155,7 @@ public final class BatchOutcomes implements AutoCloseable, BatchCounts {
             }
             String error;
             if (overCapacity.getOrDefault(sink.name(), java.util.Set.of()).contains(index)) {
-                error = "Sink is at capacity (" + sink.maxInFlight() + " events in flight); try again later";
+                error = "Sink is at capacity (" + sink.maxInFlight() + " events or batches in flight); try again later";
             } else {
                 error = deliveryOf.get(sink.name()).error(position);
             }

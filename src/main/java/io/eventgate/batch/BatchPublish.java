@@ -128,7 +128,8 @@ public final class BatchPublish {
         @SuppressWarnings("unchecked")
         List<BatchEvent> events = exchange.getProperty(BatchReader.EVENTS, List.class);
         BatchLedger.Known known = exchange.getProperty(BatchLedger.PROPERTY, BatchLedger.Known.class);
-        exchange.setProperty(BatchOutcomes.PROPERTY, new BatchOutcomes(events, active, known));
+        exchange.setProperty(BatchOutcomes.PROPERTY, new BatchOutcomes(events, active, known,
+                sink -> !EACH.equals(endpoint(exchange, sink.name()))));
     }
 
     /** The sinks' routes, in the order of the deliveries (which {@link #prepare} relies on). */
@@ -136,12 +137,17 @@ public final class BatchPublish {
         BatchOutcomes outcomes = exchange.getProperty(BatchOutcomes.PROPERTY, BatchOutcomes.class);
         List<String> uris = new ArrayList<>();
         for (Delivery delivery : outcomes.deliveries()) {
-            uris.add(endpoints.computeIfAbsent(delivery.sink().name(), name -> {
-                String batchRoute = "direct:" + ROUTE_PREFIX + name;
-                return RoutePresence.hasRouteFrom(exchange.getContext(), batchRoute) ? batchRoute : EACH;
-            }));
+            uris.add(endpoint(exchange, delivery.sink().name()));
         }
         return uris;
+    }
+
+    /** The sink's batch route, or {@value #EACH} when it has none. */
+    private String endpoint(Exchange exchange, String sink) {
+        return endpoints.computeIfAbsent(sink, name -> {
+            String batchRoute = "direct:" + ROUTE_PREFIX + name;
+            return RoutePresence.hasRouteFrom(exchange.getContext(), batchRoute) ? batchRoute : EACH;
+        });
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One sink's share of a batch: the events it is sent, in array order, and what it answered for each.
- * Its events hold places in the sink's bulkhead ({@code max_in_flight}, one per event), given back
- * once when the sink answers or the publish stops waiting.
+ * It holds places in the sink's bulkhead ({@code max_in_flight}): one for the whole share when the sink
+ * has a batch route, else one per event; given back once when the sink answers or the publish stops waiting.
  */
 public final class Delivery {
 
@@ -23,12 +23,15 @@ public final class Delivery {
     private final AtomicReferenceArray<String> answers;
     private final AtomicBoolean released = new AtomicBoolean();
     private final long startNanos;
+    /** The bulkhead places it holds. */
+    private final int places;
 
-    Delivery(SinkDirectory.Sink sink, List<BatchEvent> events, long startNanos) {
+    Delivery(SinkDirectory.Sink sink, List<BatchEvent> events, long startNanos, int places) {
         this.sink = sink;
         this.events = List.copyOf(events);
         this.answers = new AtomicReferenceArray<>(events.size());
         this.startNanos = startNanos;
+        this.places = places;
     }
 
     public SinkDirectory.Sink sink() {
@@ -125,10 +128,10 @@ public final class Delivery {
         return failed;
     }
 
-    /** Gives back the events' places in the sink's bulkhead, once. */
+    /** Gives back its places in the sink's bulkhead, once. */
     void release() {
         if (released.compareAndSet(false, true)) {
-            sink.inFlight().addAndGet(-events.size());
+            sink.inFlight().addAndGet(-places);
         }
     }
 
