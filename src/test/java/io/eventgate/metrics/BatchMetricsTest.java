@@ -1,6 +1,5 @@
 package io.eventgate.metrics;
 
-import com.sun.net.httpserver.HttpServer;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
@@ -10,15 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.eventgate.testsupport.Answers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,28 +33,11 @@ class BatchMetricsTest {
     static Path routes;
     private static String bootstrap;
     private static RunningGateway gateway;
-    private static HttpServer hook;
-    private static final AtomicInteger HOOK_STATUS = new AtomicInteger(200);
+    private static WebHook hook;
 
     @BeforeAll
-    static void start() throws IOException {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.setExecutor(Executors.newCachedThreadPool());
-        hook.createContext("/hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(HOOK_STATUS.get(), -1);
-            exchange.close();
-        });
-        hook.start();
-        Files.writeString(routes.resolve("hook.yaml"), """
-                - route:
-                    id: sink-hook
-                    from:
-                      uri: direct:sink-hook
-                      steps:
-                        - to:
-                            uri: "http://127.0.0.1:%d/hook"
-                """.formatted(hook.getAddress().getPort()));
+    static void start() {
+        hook = WebHook.start(routes, () -> { });
         bootstrap = SharedKafka.bootstrapServers();
         gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", bootstrap,
@@ -70,13 +47,11 @@ class BatchMetricsTest {
     @AfterAll
     static void stop() {
         gateway.close();
-        hook.stop(0);
+        hook.close();
     }
 
     private static Scrape scrape() {
-        HttpResponse<String> response = gateway.get("/metrics");
-        assertEquals(200, response.statusCode(), response.body());
-        return new Scrape(response.body());
+        return Scrape.of(gateway);
     }
 
     private static double grew(Scrape before, Scrape after, String name, String... labels) {
@@ -116,12 +91,12 @@ class BatchMetricsTest {
     void aSinkThatFailsABatchIsCountedPerEventWithItsReasonClass() {
         Scrape before = scrape();
         String token = gateway.token("TestUser");
-        HOOK_STATUS.set(503);
+        hook.status.set(503);
         HttpResponse<String> answer;
         try {
             answer = batch(token, Events.test(Events.id()), Events.test(Events.id()));
         } finally {
-            HOOK_STATUS.set(200);
+            hook.status.set(200);
         }
         assertEquals(207, answer.statusCode(), answer.body());
         assertTrue(answer.body().contains("\"type\":\"hook\""), answer.body());

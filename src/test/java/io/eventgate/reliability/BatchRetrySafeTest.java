@@ -10,10 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -55,12 +51,7 @@ class BatchRetrySafeTest {
     private static Map<String, String> settings(Map<String, String> more) {
         Map<String, String> all = new HashMap<>();
         all.put("eventgate.kafka_bootstrap_server", bootstrap);
-        all.put("eventgate.postgres.host", "localhost");
-        all.put("eventgate.postgres.port", String.valueOf(postgres.port()));
-        all.put("eventgate.postgres.database", "postgres");
-        all.put("eventgate.postgres.user", "postgres");
-        all.put("eventgate.postgres.migrate", "true");
-        all.put("eventgate.postgres.connect_timeout_ms", "1000");
+        all.putAll(postgres.sinkSettings());
         all.putAll(more);
         return all;
     }
@@ -132,15 +123,6 @@ class BatchRetrySafeTest {
     }
 
     private static long rows(String id) {
-        try (Connection c = postgres.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM public_cps_za_test WHERE event_id = ?")) {
-            s.setString(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return postgres.count("SELECT count(*) FROM public_cps_za_test WHERE event_id = ?", id);
     }
 }
