@@ -57,6 +57,13 @@ resource "aws_api_gateway_resource" "topic_name" {
   path_part   = "{topic_name}"
 }
 
+# /topics/{topic_name}/batch: a batch publish, declared rather than left to the catch-all
+resource "aws_api_gateway_resource" "topic_batch" {
+  rest_api_id = aws_api_gateway_rest_api.eventgate.id
+  parent_id   = aws_api_gateway_resource.topic_name.id
+  path_part   = "batch"
+}
+
 # /stats/{topic_name}: served by the same function (see README, "Endpoints")
 resource "aws_api_gateway_resource" "stats_topic_name" {
   rest_api_id = aws_api_gateway_rest_api.eventgate.id
@@ -106,6 +113,11 @@ locals {
     }
     topic_name_post = {
       resource_id = aws_api_gateway_resource.topic_name.id
+      http_method = "POST"
+      path_params = ["topic_name"]
+    }
+    topic_batch_post = {
+      resource_id = aws_api_gateway_resource.topic_batch.id
       http_method = "POST"
       path_params = ["topic_name"]
     }
@@ -174,6 +186,7 @@ resource "aws_api_gateway_deployment" "eventgate" {
       aws_api_gateway_rest_api.eventgate.policy,
       aws_api_gateway_resource.top_level,
       aws_api_gateway_resource.topic_name,
+      aws_api_gateway_resource.topic_batch,
       aws_api_gateway_resource.stats_topic_name,
       aws_api_gateway_resource.proxy,
       aws_api_gateway_method.route,

@@ -212,7 +212,8 @@ public final class TokenVerifier {
      * For a token that no key in use verified ({@link Reason#NOT_SIGNED}): when its header names a
      * {@code kid} that the keys lack, a refetch of the keys (rate-limited, see {@link KeyRefetch}).
      * The future completes once the refetch is over, with true when it brought other keys, which
-     * are then in use (and the remembered tokens forgotten, in case a key was withdrawn). Null when
+     * are then in use (and the remembered tokens forgotten, in case a key was withdrawn): true for
+     * every request that waited for it, so each verifies its token again. Null when
      * no refetch applies or the rate does not allow one now: refuse the token as it is.
      */
     public CompletableFuture<Boolean> refetchFor(String token) {
@@ -223,19 +224,21 @@ public final class TokenVerifier {
         if (kid == null || keys.kids().contains(kid)) {
             return null;
         }
+        KeySet checkedWith = keys;
         CompletableFuture<List<PublicKeyLoader.Key>> fetched = refetch.start();
         if (fetched == null) {
             return null;
         }
         return fetched.thenApply(fresh -> {
             synchronized (this) {
-                if (fresh == null || keys.sameAs(fresh)) {
-                    return false;
+                if (fresh != null && !keys.sameAs(fresh)) {
+                    keys = KeySet.of(fresh, rules.clockSkewSeconds());
+                    verified.clear();
+                    LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.size());
                 }
-                keys = KeySet.of(fresh, rules.clockSkewSeconds());
-                verified.clear();
-                LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.size());
-                return true;
+                // True for every caller that shares this refetch, not only the one whose stage swapped
+                // the keys in: each of them checked its token with the keys that are now replaced.
+                return keys != checkedWith;
             }
         });
     }

@@ -127,6 +127,23 @@ public final class ConfigHolder {
         return await(mine);
     }
 
+    /**
+     * Like {@link #reload(Consumer)}, for a caller that has just seen the sources change (the
+     * poll): a reload already in flight may have read them before that change, so it is waited
+     * for rather than joined, and then a reload that starts after the change is done (or joined).
+     */
+    public EventGateConfig reloadAfterChange(Consumer<EventGateConfig> swapped) {
+        CompletableFuture<EventGateConfig> running = inFlight.get();
+        if (running != null) {
+            try {
+                running.join();
+            } catch (RuntimeException e) {
+                // that reload's outcome is its caller's; this one loads on its own
+            }
+        }
+        return reload(swapped);
+    }
+
     private static EventGateConfig await(CompletableFuture<EventGateConfig> reload) {
         try {
             return reload.join();

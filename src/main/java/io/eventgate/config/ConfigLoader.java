@@ -204,6 +204,8 @@ public final class ConfigLoader {
         String apiYaml = readLocal(resolve(confDir, settings.get("api_spec", "api.yaml")));
 
         TokenVerifier verifier = tokenVerifier(settings);
+        // the stats endpoint's security switch (StatsAccess): a typo must not open the endpoint
+        flag(settings, "stats_require_token", true);
 
         Set<String> admins = Arrays.stream(settings.get("admin_users", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())

@@ -69,7 +69,8 @@ public final class ConfigPoll extends RouteBuilder {
         }
         lastSeen = now;
         try {
-            config.reload(fresh -> ReloadEndpoint.afterReload(context, config, sinks));
+            // not a reload already in flight (a /terminate's), which may have read the files before this change
+            config.reloadAfterChange(fresh -> ReloadEndpoint.afterReload(context, config, sinks));
             LOG.info("Configuration reloaded: its files changed");
         } catch (RuntimeException e) {
             LOG.warn("The configuration files changed but cannot be loaded; the configuration in force stays: {}",

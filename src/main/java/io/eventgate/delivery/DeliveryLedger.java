@@ -150,10 +150,18 @@ public final class DeliveryLedger extends ServiceSupport {
      * off, the topic has no identity field, or the event lacks the field.
      */
     public Optional<String> identity(String topic, JsonNode event) {
+        return identity(config.current().settings(), topic, event);
+    }
+
+    /** {@link #identity(String, JsonNode)} under the configuration pinned on the request (a reload mid-request does not change it). */
+    public Optional<String> identity(org.apache.camel.Exchange exchange, String topic, JsonNode event) {
+        return identity(config.current(exchange).settings(), topic, event);
+    }
+
+    private Optional<String> identity(Settings settings, String topic, JsonNode event) {
         if (kind == Kind.OFF || event == null) {
             return Optional.empty();
         }
-        Settings settings = config.current().settings();
         String perTopic = settings.asMap().get("delivery.identity_fields." + topic);
         String field = perTopic != null ? perTopic.trim() : settings.get("delivery.identity_field", DEFAULT_IDENTITY_FIELD);
         if (field.isEmpty()) {

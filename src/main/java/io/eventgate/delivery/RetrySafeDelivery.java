@@ -53,7 +53,7 @@ public final class RetrySafeDelivery {
             @Override
             boolean prepare(Exchange exchange) {
                 String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
-                ledger.identity(topic, exchange.getProperty(EventReader.EVENT, JsonNode.class))
+                ledger.identity(exchange, topic, exchange.getProperty(EventReader.EVENT, JsonNode.class))
                         .ifPresent(id -> exchange.setProperty(IDENTITY, id));
                 return exchange.getProperty(IDENTITY) != null;
             }

@@ -1,5 +1,6 @@
 package io.eventgate.delivery;
 
+import io.eventgate.sinks.postgres.PostgresErrors;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
@@ -181,16 +182,10 @@ final class SharedJdbcRepository implements IdempotentRepository {
             if (!down) {
                 down = true;
                 LOG.warn("Delivery ledger: the shared table failed ({}); acknowledgements are kept in memory and "
-                        + "written when it answers again, look-ups use memory only for {} ms", rootMessage(e), retryNanos / 1_000_000L);
+                        + "written when it answers again, look-ups use memory only for {} ms",
+                        // in EventGate's words: the driver's own text names the host, the user or the SQL
+                        PostgresErrors.describe(e), retryNanos / 1_000_000L);
             }
-        }
-
-        private static String rootMessage(Throwable e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         }
     }
 }

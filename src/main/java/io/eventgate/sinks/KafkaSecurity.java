@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.SecretsManagerSecret;
 import io.eventgate.config.Settings;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
+import java.io.IOException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -103,11 +107,35 @@ public final class KafkaSecurity {
             try {
                 text = SecretsManagerSecret.read(what(name), name, region, settings.get(SECRET_ENDPOINT).orElse(null));
             } catch (RuntimeException e) {
-                throw new SecretException(what(name) + " cannot be read from Secrets Manager: " + e.getMessage(), e);
+                throw new SecretException(what(name) + " cannot be read from Secrets Manager: " + reason(e), e);
             }
             properties.putAll(fromSecret(name, text, (String) properties.get("sasl.mechanism")));
         });
         return Collections.unmodifiableMap(properties);
+    }
+
+    /**
+     * Why a read failed, in words that name no host, account or role: the SDK's own text does (the
+     * endpoint's address when it cannot be reached, the caller's ARN when access is denied), and this
+     * reason is the publish's answer and {@code /health}'s.
+     */
+    private static String reason(RuntimeException e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
+            return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + ")";
+        }
+        if (e instanceof ApiCallTimeoutException) {
+            return "no answer in time";
+        }
+        if (e instanceof SdkClientException) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof IOException) {
+                    return "Secrets Manager cannot be reached";
+                }
+            }
+            return "the AWS client could not make the call (check the AWS credentials and region)";
+        }
+        return e instanceof IllegalStateException ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**

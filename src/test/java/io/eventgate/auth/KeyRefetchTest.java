@@ -81,6 +81,28 @@ class KeyRefetchTest {
     }
 
     @Test
+    void everyRequestThatWaitedForTheRefetchIsAcceptedNotOnlyTheFirst() throws Exception {
+        try (KeyServer keys = KeyServer.start().serve("/keys", keysDocument(Map.of("old", OLD)));
+             RunningGateway gateway = start(keys, "3600")) {
+            // The rotated-in key, served slowly: the requests below all come while the refetch runs.
+            keys.serveAfter("/keys", keysDocument(Map.of("old", OLD, "new", NEW)), Duration.ofMillis(700));
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<HttpResponse<String>>> answers = IntStream.range(0, 8)
+                        .mapToObj(i -> clients.submit(() -> gateway.post("/topics/" + TOPIC, sign(NEW, "new"),
+                                Events.test(Events.id()))))
+                        .toList();
+                for (Future<HttpResponse<String>> answer : answers) {
+                    assertEquals(202, answer.get().statusCode(), answer.get().body());
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            assertEquals(2, keys.requests("/keys"), "one refetch, shared by the eight requests");
+        }
+    }
+
+    @Test
     void aKeyServerThatIsDownLeavesTheKeysInUse() throws Exception {
         KeyServer keys = KeyServer.start().serve("/keys", keysDocument(Map.of("old", OLD)));
         try (keys; RunningGateway gateway = start(keys, "1"); CapturedLog log = CapturedLog.start()) {

@@ -86,6 +86,33 @@ class KafkaSecurityTest {
         }
     }
 
+    @Test
+    void aSecretsManagerThatCannotBeReachedIsNotNamedByItsAddress() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        FakeSecretsManager.AWS_CREDENTIALS.forEach(System::setProperty);
+        try {
+            Properties system = new Properties();
+            system.setProperty("eventgate.token_public_keys_url", TOKENS.keysUrl());
+            system.setProperty("eventgate.kafka_secret_name", "prod/kafka");
+            system.setProperty("eventgate.kafka_secret_region", "eu-west-1");
+            system.setProperty("eventgate.kafka_secret_endpoint_override", "http://127.0.0.1:" + closedPort);
+            KafkaSecurity security = new KafkaSecurity(new ConfigHolder(
+                    new ConfigLoader(CONF, Map.of(), system, ConfigReader.LOCAL_ONLY)::load));
+
+            String message = assertThrows(KafkaSecurity.SecretException.class, security::clientProperties).getMessage();
+            assertTrue(message.startsWith("Kafka secret 'prod/kafka' cannot be read from Secrets Manager"), message);
+            assertFalse(message.contains("127.0.0.1") || message.contains(String.valueOf(closedPort)),
+                    "the answer and /health name no host: " + message);
+            assertEquals(message, KafkaErrors.describe(new RuntimeException(
+                    assertThrows(KafkaSecurity.SecretException.class, security::clientProperties))));
+        } finally {
+            FakeSecretsManager.AWS_CREDENTIALS.keySet().forEach(System::clearProperty);
+        }
+    }
+
     private static KafkaSecurity security(FakeSecretsManager secretsManager, String secretName) {
         Properties system = new Properties();
         system.setProperty("eventgate.token_public_keys_url", TOKENS.keysUrl());
