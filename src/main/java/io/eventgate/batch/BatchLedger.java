@@ -76,7 +76,7 @@ final class BatchLedger {
         boolean any = false;
         for (BatchEvent event : events) {
             if (event.valid()) {
-                String id = ledger.identity(topic, event.event()).orElse(null);
+                String id = ledger.identity(exchange, topic, event.event()).orElse(null);
                 ids[event.index()] = id;
                 any |= id != null;
             }
