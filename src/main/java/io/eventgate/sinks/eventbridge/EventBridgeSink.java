@@ -158,8 +158,18 @@ public final class EventBridgeSink implements AutoCloseable {
      */
     public List<String> putAll(List<String> details, String topic) {
         String[] errors = new String[details.size()];
+        long endNanos = System.nanoTime() + Duration.ofMillis(deadlineMs - MARGIN_MS).toNanos();
         int start = 0;
         while (start < details.size()) {
+            // The calls share the sink's deadline: each gets what is left of it, and once too little is
+            // left the rest is not sent, so that the share answers in time and the chunks EventBridge
+            // accepted count as acknowledged (a retry then sends only the others).
+            long leftMs = (endNanos - System.nanoTime()) / 1_000_000;
+            if (leftMs < MIN_CALL_TIMEOUT_MS) {
+                Arrays.fill(errors, start, details.size(), "Not sent to EventBridge: the sink's deadline of "
+                        + deadlineMs + " ms passed while the batch's earlier calls ran");
+                break;
+            }
             int end = start;
             long bytes = 0;
             while (end < details.size() && end - start < MAX_ENTRIES_PER_CALL) {
@@ -170,14 +180,14 @@ public final class EventBridgeSink implements AutoCloseable {
                 bytes += entry;
                 end++;
             }
-            putChunk(details, topic, start, end, errors);
+            putChunk(details, topic, start, end, errors, Duration.ofMillis(leftMs));
             start = end;
         }
         return Arrays.asList(errors);
     }
 
     /** One PutEvents of the entries {@code from} (inclusive) to {@code to}; their outcomes go into {@code errors}. */
-    private void putChunk(List<String> details, String topic, int from, int to, String[] errors) {
+    private void putChunk(List<String> details, String topic, int from, int to, String[] errors, Duration timeout) {
         List<PutEventsRequestEntry> entries = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             entries.add(PutEventsRequestEntry.builder().source(topic).detailType(DETAIL_TYPE)
@@ -185,7 +195,8 @@ public final class EventBridgeSink implements AutoCloseable {
         }
         PutEventsResponse response;
         try {
-            response = client().putEvents(request -> request.entries(entries));
+            response = client().putEvents(request -> request.entries(entries)
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)));
         } catch (RuntimeException e) {
             String reason = describe(e);
             Arrays.fill(errors, from, to, reason);

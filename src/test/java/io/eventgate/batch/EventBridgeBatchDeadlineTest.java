@@ -1,0 +1,105 @@
+package io.eventgate.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgate.testsupport.Events;
+import io.eventgate.testsupport.FakeEventBridge;
+import io.eventgate.testsupport.FakeEventBridge.Behaviour;
+import io.eventgate.testsupport.RunningGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static io.eventgate.testsupport.Answers.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A batch's PutEvents calls run one after the other and share the EventBridge sink's deadline. With
+ * an EventBridge that takes {@value FakeEventBridge#SLOW_MS} ms per call and a deadline that holds
+ * about two of them, the share still answers in time: the chunks EventBridge accepted are 202 in the
+ * results (and so recorded as acknowledged), the others 500 {@code eventbridge}; the client's retry of
+ * the same batch sends EventBridge only the events it did not acknowledge.
+ */
+class EventBridgeBatchDeadlineTest {
+
+    private static final String TEST = "public.cps.za.test";
+    private static final int EVENTS = 50; // five calls of ten
+
+    private static FakeEventBridge eventBridge;
+    private static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        eventBridge = FakeEventBridge.start();
+        gateway = RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", "",
+                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
+                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
+                "eventgate.eventbridge.max_attempts", "1",
+                "eventgate.sinks.eventbridge.timeout_ms", "1600"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (eventBridge != null) {
+            eventBridge.close();
+        }
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+    }
+
+    @Test
+    void aSlowEventBridgeFailsOnlyTheCallsPastTheDeadlineAndTheRetrySendsOnlyThose() {
+        List<String> ids = IntStream.range(0, EVENTS).mapToObj(i -> Events.id()).toList();
+        String batch = "[" + String.join(",", ids.stream().map(Events::test).toList()) + "]";
+
+        eventBridge.behave(Behaviour.SLOW);
+        HttpResponse<String> first = gateway.post("/topics/" + TEST + "/batch", gateway.token("TestUser"), batch);
+
+        assertEquals(207, first.statusCode(), first.body());
+        List<String> acknowledged = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        JsonNode results = json(first.body()).get("results");
+        for (JsonNode result : results) {
+            String id = ids.get(result.get("index").asInt());
+            if (result.get("statusCode").asInt() == 202) {
+                acknowledged.add(id);
+            } else {
+                assertEquals(500, result.get("statusCode").asInt(), result::toString);
+                assertEquals("eventbridge", result.get("errors").get(0).get("type").asText(), result::toString);
+                failed.add(id);
+            }
+        }
+        assertEquals(EVENTS, acknowledged.size() + failed.size());
+        assertFalse(acknowledged.isEmpty(), "the calls within the deadline count: " + first.body());
+        assertFalse(failed.isEmpty(), "the calls past the deadline fail: " + first.body());
+        assertTrue(first.body().contains("the sink's deadline of 1600 ms passed"),
+                "the calls not started say why: " + first.body());
+
+        eventBridge.behave(Behaviour.ACCEPT);
+        HttpResponse<String> retry = gateway.post("/topics/" + TEST + "/batch", gateway.token("TestUser"), batch);
+
+        assertEquals(202, retry.statusCode(), retry.body());
+        List<String> details = eventBridge.acceptedDetails();
+        for (String id : acknowledged) {
+            assertEquals(1, Collections.frequency(details.stream().map(d -> json(d).get("event_id").asText()).toList(), id),
+                    "acknowledged in the first call, so not sent again: " + id);
+        }
+        for (String id : failed) {
+            assertTrue(details.stream().anyMatch(d -> d.contains(id)), "sent again on the retry: " + id);
+        }
+    }
+}
