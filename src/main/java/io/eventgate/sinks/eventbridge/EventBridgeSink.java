@@ -151,15 +151,26 @@ public final class EventBridgeSink implements AutoCloseable {
      * Puts a batch's events on the bus (the batch route, {@code direct:batch-sink-eventbridge}, which
      * calls this on the sink's pool): PutEvents calls of at most {@value #MAX_ENTRIES_PER_CALL} entries
      * and 256 KB each, one after the other on this thread (the client is the synchronous one, see the
-     * class comment), each entry as {@link #request} makes it.
+     * class comment), each entry as {@link #request} makes it. All of them within the sink's deadline
+     * (less {@value #MARGIN_MS} ms), counted from this call: a call gets only the time left, and no call
+     * starts once it is gone; its events fail as not sent.
      *
      * @return per event, null when EventBridge accepted it, else the reason (a rejected entry, or its
      *         call's failure as {@link #describe(Throwable)} words it)
      */
     public List<String> putAll(List<String> details, String topic) {
         String[] errors = new String[details.size()];
+        // The calls end with the sink's deadline, as one event's does: past it, the publish has stopped
+        // waiting, so an event put then would be answered as failed and be on the bus all the same.
+        long endNanos = System.nanoTime() + (deadlineMs - MARGIN_MS) * 1_000_000;
         int start = 0;
         while (start < details.size()) {
+            long leftMs = (endNanos - System.nanoTime()) / 1_000_000;
+            if (leftMs < MIN_CALL_TIMEOUT_MS) {
+                Arrays.fill(errors, start, details.size(), "Not sent: no time left within the sink's deadline of "
+                        + deadlineMs + " ms");
+                break;
+            }
             int end = start;
             long bytes = 0;
             while (end < details.size() && end - start < MAX_ENTRIES_PER_CALL) {
@@ -170,14 +181,14 @@ public final class EventBridgeSink implements AutoCloseable {
                 bytes += entry;
                 end++;
             }
-            putChunk(details, topic, start, end, errors);
+            putChunk(details, topic, start, end, errors, Duration.ofMillis(Math.min(leftMs, callTimeout().toMillis())));
             start = end;
         }
         return Arrays.asList(errors);
     }
 
     /** One PutEvents of the entries {@code from} (inclusive) to {@code to}; their outcomes go into {@code errors}. */
-    private void putChunk(List<String> details, String topic, int from, int to, String[] errors) {
+    private void putChunk(List<String> details, String topic, int from, int to, String[] errors, Duration timeout) {
         List<PutEventsRequestEntry> entries = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             entries.add(PutEventsRequestEntry.builder().source(topic).detailType(DETAIL_TYPE)
@@ -185,7 +196,8 @@ public final class EventBridgeSink implements AutoCloseable {
         }
         PutEventsResponse response;
         try {
-            response = client().putEvents(request -> request.entries(entries));
+            response = client().putEvents(request -> request.entries(entries)
+                    .overrideConfiguration(call -> call.apiCallTimeout(timeout)));
         } catch (RuntimeException e) {
             String reason = describe(e);
             Arrays.fill(errors, from, to, reason);
