@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.Responses;
+import io.eventgate.metrics.BatchCounts;
 import io.eventgate.sinks.SinkDirectory;
 import org.apache.camel.Exchange;
 
@@ -23,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with its index, {@code {"index": i, "success": false, "statusCode": s, "errors": [...]}} (400, 403
  * or 413 from the checks; 500 with one error per failed sink).
  */
-public final class BatchOutcomes implements AutoCloseable {
+public final class BatchOutcomes implements AutoCloseable, BatchCounts {
 
-    public static final String PROPERTY = "eventGateBatchOutcomes";
+    public static final String PROPERTY = BatchCounts.PROPERTY;
 
     private final List<BatchEvent> events;
     private final List<SinkDirectory.Sink> sinks;
@@ -38,15 +39,21 @@ public final class BatchOutcomes implements AutoCloseable {
     private final AtomicInteger prepared = new AtomicInteger();
 
     /**
-     * Plans the deliveries ({@link BatchPlan}) and takes the sinks' bulkhead places; an event a sink
-     * has no room for fails for that sink at once ("at capacity").
+     * Plans the deliveries ({@link BatchPlan}; {@code known}: what the delivery ledger knew, null when
+     * nothing) and takes the sinks' bulkhead places: one for the whole share of a sink with a batch
+     * route ({@code oneCall}: it takes the share in one call, on its own bounded queue), one per event for
+     * the others (each event is its own call of the sink's route). An event a sink has no room for fails
+     * for that sink at once ("at capacity").
      */
-    BatchOutcomes(List<BatchEvent> events, List<SinkDirectory.Sink> sinks) {
+    BatchOutcomes(List<BatchEvent> events, List<SinkDirectory.Sink> sinks, BatchLedger.Known known,
+                  java.util.function.Predicate<SinkDirectory.Sink> oneCall) {
         this.events = events;
         this.sinks = List.copyOf(sinks);
         long start = System.nanoTime();
-        BatchPlan.sinksPerEvent(events, sinks).forEach((sink, planned) -> {
-            int admitted = Delivery.admit(sink, planned.size());
+        BatchPlan.sinksPerEvent(events, sinks,
+                index -> known == null ? java.util.Set.of() : known.acknowledged(index)).forEach((sink, planned) -> {
+            boolean whole = !planned.isEmpty() && oneCall.test(sink);
+            int admitted = whole ? Delivery.admit(sink, 1) * planned.size() : Delivery.admit(sink, planned.size());
             if (admitted < planned.size()) {
                 overCapacity.put(sink.name(), planned.subList(admitted, planned.size()).stream()
                         .map(BatchEvent::index).collect(java.util.stream.Collectors.toSet()));
@@ -57,7 +64,7 @@ public final class BatchOutcomes implements AutoCloseable {
             }
             positions.put(sink.name(), position);
             if (admitted > 0) {
-                Delivery delivery = new Delivery(sink, planned.subList(0, admitted), start);
+                Delivery delivery = new Delivery(sink, planned.subList(0, admitted), start, whole ? 1 : admitted);
                 deliveries.add(delivery);
                 deliveryOf.put(sink.name(), delivery);
             }
@@ -125,6 +132,19 @@ public final class BatchOutcomes implements AutoCloseable {
         return sinkFailed == 0 ? null : sinkFailed + " of " + events.size() + " events, the first in " + firstSinkErrors;
     }
 
+    /** For the metrics: each event's status, as {@link #answer} gives it. */
+    @Override
+    public void forEachEvent(EventVisitor visitor) {
+        for (BatchEvent event : events) {
+            if (event.valid()) {
+                List<Responses.Error> errors = sinkErrors(event.index());
+                visitor.event(errors.isEmpty() ? 202 : 500, null, errors);
+            } else {
+                visitor.event(event.refusal().status(), event.refusal().type(), List.of());
+            }
+        }
+    }
+
     /** One error per sink that did not acknowledge the event, in sink order. */
     private List<Responses.Error> sinkErrors(int index) {
         List<Responses.Error> errors = new ArrayList<>(0);
@@ -135,7 +155,7 @@ public final class BatchOutcomes implements AutoCloseable {
             }
             String error;
             if (overCapacity.getOrDefault(sink.name(), java.util.Set.of()).contains(index)) {
-                error = "Sink is at capacity (" + sink.maxInFlight() + " events in flight); try again later";
+                error = "Sink is at capacity (" + sink.maxInFlight() + " events or batches in flight); try again later";
             } else {
                 error = deliveryOf.get(sink.name()).error(position);
             }

@@ -3,10 +3,13 @@ package io.eventgate.batch;
 import io.eventgate.auth.AccessCheck;
 import io.eventgate.auth.JwtProcessor;
 import io.eventgate.config.ConfigHolder;
+import io.eventgate.delivery.DeliveryLedger;
+import io.eventgate.delivery.RetrySafeDelivery;
 import io.eventgate.gateway.AwaitBody;
 import io.eventgate.gateway.Exchanges;
 import io.eventgate.gateway.GatewayException;
 import io.eventgate.gateway.RoutePresence;
+import io.eventgate.metrics.GatewayMetrics;
 import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkLimits;
 import io.eventgate.sinks.SinkOutcomeStrategy;
@@ -67,13 +70,19 @@ public final class BatchPublish {
     /** Adds the routes to {@code builder} (the gateway's), reusing its checks. */
     public void addRoutes(RouteBuilder builder, JwtProcessor jwt, AccessCheck access, EventReader events) {
         CamelContext context = builder.getContext();
+        BatchLedger ledger = new BatchLedger(new RetrySafeDelivery(DeliveryLedger.of(context, config)), sinks);
+        GatewayMetrics metrics = GatewayMetrics.of(context);
         builder.from(ROUTE).routeId("publish-batch")
+                .process(metrics::publishStarted)
                 .process(jwt)
                 .process(events::resolveTopic)
                 .process(access::checkSubject)
                 .process(new AwaitBody(config))
                 .process(new BatchReader(config, access, new SinkLimits(config, sinks)))
+                // retry-safe delivery, per event: the sinks that already acknowledged it are left out
+                .process(ledger.lookUp())
                 .process(this::plan)
+                .process(metrics::fanOutStarted)
                 .recipientList(new ExpressionAdapter() {
                     @Override
                     public Object evaluate(Exchange exchange) {
@@ -86,8 +95,9 @@ public final class BatchPublish {
                     // as for one event: a sink past its deadline is late whatever it says after
                     .timeout(sinks.longestDeadlineMs() + 100)
                     .onPrepare(BatchPublish::prepare)
-                    .aggregationStrategy(new DeliveryStrategy())
+                    .aggregationStrategy(new DeliveryStrategy(metrics))
                 .end()
+                .process(ledger.record())
                 .process(BatchPublish::answer);
 
         // A sink without a batch route: its events one by one, at once, through its own route.
@@ -117,7 +127,9 @@ public final class BatchPublish {
         }
         @SuppressWarnings("unchecked")
         List<BatchEvent> events = exchange.getProperty(BatchReader.EVENTS, List.class);
-        exchange.setProperty(BatchOutcomes.PROPERTY, new BatchOutcomes(events, active));
+        BatchLedger.Known known = exchange.getProperty(BatchLedger.PROPERTY, BatchLedger.Known.class);
+        exchange.setProperty(BatchOutcomes.PROPERTY, new BatchOutcomes(events, active, known,
+                sink -> !EACH.equals(endpoint(exchange, sink.name()))));
     }
 
     /** The sinks' routes, in the order of the deliveries (which {@link #prepare} relies on). */
@@ -125,12 +137,17 @@ public final class BatchPublish {
         BatchOutcomes outcomes = exchange.getProperty(BatchOutcomes.PROPERTY, BatchOutcomes.class);
         List<String> uris = new ArrayList<>();
         for (Delivery delivery : outcomes.deliveries()) {
-            uris.add(endpoints.computeIfAbsent(delivery.sink().name(), name -> {
-                String batchRoute = "direct:" + ROUTE_PREFIX + name;
-                return RoutePresence.hasRouteFrom(exchange.getContext(), batchRoute) ? batchRoute : EACH;
-            }));
+            uris.add(endpoint(exchange, delivery.sink().name()));
         }
         return uris;
+    }
+
+    /** The sink's batch route, or {@value #EACH} when it has none. */
+    private String endpoint(Exchange exchange, String sink) {
+        return endpoints.computeIfAbsent(sink, name -> {
+            String batchRoute = "direct:" + ROUTE_PREFIX + name;
+            return RoutePresence.hasRouteFrom(exchange.getContext(), batchRoute) ? batchRoute : EACH;
+        });
     }
 
     /**
@@ -171,10 +188,19 @@ public final class BatchPublish {
 
     /** Records what each sink answered for its share. The exceptions stop here. */
     static final class DeliveryStrategy implements AggregationStrategy {
+        private final GatewayMetrics metrics;
+
+        DeliveryStrategy(GatewayMetrics metrics) {
+            this.metrics = metrics;
+        }
+
         @Override
         public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
             Delivery delivery = newExchange.getProperty(DELIVERY, Delivery.class);
             if (delivery != null) {
+                Exception exception = newExchange.getException() != null ? newExchange.getException()
+                        : newExchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                String sinkError = newExchange.getProperty(Exchanges.SINK_ERROR, String.class);
                 List<?> perEvent = newExchange.getProperty(SINK_ERRORS, List.class);
                 if (perEvent != null && perEvent.size() == delivery.events().size()) {
                     for (int i = 0; i < perEvent.size(); i++) {
@@ -188,6 +214,8 @@ public final class BatchPublish {
                               + delivery.events().size() + " events" : null);
                 }
                 delivery.release();
+                metrics.batchSinkAnswered(newExchange, delivery.sink().name(), delivery.events().size(),
+                        delivery.failed(), exception != null ? exception : delivery.firstException(), sinkError);
             }
             newExchange.setException(null);
             return oldExchange == null ? newExchange : oldExchange;
@@ -202,6 +230,8 @@ public final class BatchPublish {
             Integer position = newExchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
             if (delivery != null && position != null) {
                 delivery.answer(position, SinkOutcomeStrategy.failure(newExchange));
+                delivery.exceptionOnOne(newExchange.getException() != null ? newExchange.getException()
+                        : newExchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
             }
             newExchange.setException(null);
             newExchange.removeProperty(Exchanges.SINK_ERROR);

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One sink's share of a batch: the events it is sent, in array order, and what it answered for each.
- * Its events hold places in the sink's bulkhead ({@code max_in_flight}, one per event), given back
- * once when the sink answers or the publish stops waiting.
+ * It holds places in the sink's bulkhead ({@code max_in_flight}): one for the whole share when the sink
+ * has a batch route, else one per event; given back once when the sink answers or the publish stops waiting.
  */
 public final class Delivery {
 
@@ -23,12 +23,15 @@ public final class Delivery {
     private final AtomicReferenceArray<String> answers;
     private final AtomicBoolean released = new AtomicBoolean();
     private final long startNanos;
+    /** The bulkhead places it holds. */
+    private final int places;
 
-    Delivery(SinkDirectory.Sink sink, List<BatchEvent> events, long startNanos) {
+    Delivery(SinkDirectory.Sink sink, List<BatchEvent> events, long startNanos, int places) {
         this.sink = sink;
         this.events = List.copyOf(events);
         this.answers = new AtomicReferenceArray<>(events.size());
         this.startNanos = startNanos;
+        this.places = places;
     }
 
     public SinkDirectory.Sink sink() {
@@ -101,10 +104,34 @@ public final class Delivery {
         return answer.isEmpty() ? null : answer;
     }
 
-    /** Gives back the events' places in the sink's bulkhead, once. */
+    /** The first exception that a sink without a batch route left on one of its events, for the metrics' reason. */
+    private volatile Throwable firstException;
+
+    void exceptionOnOne(Throwable exception) {
+        if (exception != null && firstException == null) {
+            firstException = exception;
+        }
+    }
+
+    Throwable firstException() {
+        return firstException;
+    }
+
+    /** How many of the events the sink did not acknowledge in time (so far). */
+    int failed() {
+        int failed = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (error(i) != null) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** Gives back its places in the sink's bulkhead, once. */
     void release() {
         if (released.compareAndSet(false, true)) {
-            sink.inFlight().addAndGet(-events.size());
+            sink.inFlight().addAndGet(-places);
         }
     }
 

@@ -105,6 +105,38 @@ public final class RetrySafeDelivery {
         };
     }
 
+    /**
+     * A step of another route (the batch publish) that calls the ledger: {@code run} inline, or on the
+     * ledger's pool when the ledger blocks, so that no event loop waits for the database. It never fails
+     * the exchange: a {@code run} that throws is logged, and {@code rejected} is called when the pool is full.
+     *
+     * @param prepare on the calling thread; false: nothing to do
+     */
+    public AsyncProcessor step(java.util.function.Predicate<Exchange> prepare,
+                               java.util.function.Consumer<Exchange> run,
+                               java.util.function.Consumer<Exchange> rejected) {
+        return new Step() {
+            @Override
+            boolean prepare(Exchange exchange) {
+                return prepare.test(exchange);
+            }
+
+            @Override
+            void run(Exchange exchange) {
+                run.accept(exchange);
+            }
+
+            @Override
+            void rejected(Exchange exchange) {
+                rejected.accept(exchange);
+            }
+        };
+    }
+
+    public DeliveryLedger ledger() {
+        return ledger;
+    }
+
     /** A step that does its work inline, or on the ledger's pool when the ledger blocks. It never fails the exchange. */
     private abstract class Step extends AsyncProcessorSupport {
 

@@ -267,7 +267,10 @@ public final class GatewayMetrics implements AutoCloseable {
             List<Responses.Error> sinkErrors = status == 500 && outcomes != null ? outcomes.errors() : List.of();
             int error = errorType(exchange, status, sinkErrors);
             TopicMeters topic = topicOf(exchange.getProperty(Exchanges.TOPIC, String.class), exchange);
-            if (metricsOn) {
+            BatchCounts batch = status == 202 || status == 207 ? exchange.getProperty(BatchCounts.PROPERTY, BatchCounts.class) : null;
+            if (batch != null) {
+                countBatch(observation, topic, status, batch);
+            } else if (metricsOn) {
                 topic.count(status, error);
                 (status < 300 ? accepted : status < 500 ? refused : failed)
                         .record(System.nanoTime() - observation.startNanos, TimeUnit.NANOSECONDS);
@@ -284,6 +287,66 @@ public final class GatewayMetrics implements AutoCloseable {
             if (metricsOn) {
                 inFlight.decrementAndGet();
             }
+        }
+    }
+
+    /**
+     * A batch publish answered 202 or 207: each event counted by its own status and error type, each
+     * sink that failed an event counted by reason; the request's duration is "accepted" when every event
+     * was, else "failed" when a sink failed one, else "refused".
+     */
+    private void countBatch(Observation observation, TopicMeters topic, int status, BatchCounts batch) {
+        boolean[] sinkFailed = new boolean[1];
+        batch.forEachEvent((eventStatus, errorType, eventSinkErrors) -> {
+            int error;
+            if (eventStatus < 300) {
+                error = NONE;
+            } else if (!eventSinkErrors.isEmpty()) {
+                error = SINK;
+                sinkFailed[0] = true;
+                for (Responses.Error sinkError : eventSinkErrors) {
+                    sinkFailed(observation, sinkError);
+                }
+            } else {
+                int index = ERROR_TYPES.indexOf(errorType);
+                error = index > 0 && index != SINK ? index : OTHER;
+            }
+            if (metricsOn) {
+                topic.count(eventStatus, error);
+            }
+        });
+        if (metricsOn) {
+            (status == 202 ? accepted : sinkFailed[0] ? failed : refused)
+                    .record(System.nanoTime() - observation.startNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A sink's answer to its share of a batch, called by the batch fan-out's aggregation once it has
+     * recorded the answer: the time from the fan-out is recorded once per event, as acknowledged or
+     * failed (a late acknowledgement is failed, as the answer says).
+     *
+     * @param failedEvents how many of its {@code events} the sink did not acknowledge in time
+     * @param exception    the sink's exception, when it failed its share as a whole (or, for a sink without
+     *                     a batch route, the first of its events' exceptions); else null
+     * @param error        the sink's error ({@code eventGateSinkError}), when it failed its share as a whole; else null
+     */
+    public void batchSinkAnswered(Exchange copy, String sink, int events, int failedEvents, Throwable exception, String error) {
+        Observation observation = copy.getProperty(OBSERVATION, Observation.class);
+        SinkMeters meters = observation == null ? null : sinkNamed(sink);
+        if (meters == null) {
+            return;
+        }
+        long elapsed = System.nanoTime() - observation.fanOutNanos;
+        SinkFailure failure = exception != null || error != null ? SinkFailure.classify(exception, error) : null;
+        observation.sinkAnswered(meters.name, failure);
+        if (metricsOn) {
+            for (int i = 0; i < events; i++) {
+                (i < failedEvents ? meters.failed : meters.acknowledged).record(elapsed, TimeUnit.NANOSECONDS);
+            }
+        }
+        if (traces != null && observation.span != null) {
+            traces.sink(observation, meters.name, failedEvents > 0 ? failure != null ? failure : SinkFailure.OTHER : null);
         }
     }
 

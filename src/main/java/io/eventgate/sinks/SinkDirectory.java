@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       an entry {@code a|b} is met when either {@code a} or {@code b} is set (Postgres: a secret
  *       name or a local host);</li>
  *   <li>{@code sinks.<name>.timeout_ms}: its deadline (default {@code sink_timeout_ms}, 5000);</li>
- *   <li>{@code sinks.<name>.max_in_flight}: how many events the sink may hold unanswered at once
+ *   <li>{@code sinks.<name>.max_in_flight}: how many events the sink may hold unanswered at once (a
+ *       batch's share to a sink with a batch route counts as one: {@code io.eventgate.batch.Delivery})
  *       (default {@code sink_max_in_flight}, 1000). Each sink is a bulkhead: past its bound, its
  *       part of a publish fails at once ("at capacity"), and the other sinks are not affected.</li>
  * </ul>

@@ -1,9 +1,13 @@
 package io.eventgate.bench;
 
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -52,6 +56,7 @@ public final class BatchBench {
     private final List<String> problems = new ArrayList<>();
 
     private Process broker;
+    private String bootstrap;
     private Process gateway;
     private int port;
     private byte[] single;
@@ -69,10 +74,7 @@ public final class BatchBench {
         Files.createDirectories(out);
         String opts = System.getenv().getOrDefault("EVENTGATE_JAVA_OPTS", "").trim();
         gatewayOpts = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
-        // A batch holds one place per event in the sink's bulkhead: clients x events must fit.
-        if (System.getenv("EVENTGATE_SINK_MAX_IN_FLIGHT") == null) {
-            gatewayEnv.put("EVENTGATE_SINK_MAX_IN_FLIGHT", String.valueOf(Math.max(1000, 2 * clients * events)));
-        }
+        // The sinks' bulkhead at its default: a batch holds one place in the Kafka sink (its batch route).
         children = new Children(out.resolve("batch-children.pids"));
     }
 
@@ -168,6 +170,16 @@ public final class BatchBench {
         line();
         line("Load average (1, 5, 15 min) before / after: " + loadBefore + " / " + ProcStat.loadAverage()
                 + "; run time " + String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - started) / 1e9) + ".");
+        // Each event must have been written: a repeated event_id would be a no-op 202 (retry-safe delivery).
+        long accepted = batches.stream().mapToLong(Point::events).sum()
+                + (batchOnly ? 0 : singles.stream().mapToLong(Point::events).sum());
+        long records = recordsOnTopic();
+        line("Records of `" + BenchEvent.TOPIC + "` in the broker at the end: " + fmt0(records) + " (events accepted in the"
+                + " measured windows: " + fmt0(accepted) + "; every request carries new event ids).");
+        if (records < accepted) {
+            problems.add("the broker holds " + records + " records, fewer than the " + accepted
+                    + " events accepted: the load did not write each event");
+        }
         for (Point p : batches) {
             if (p.events() == 0 || !p.others().isEmpty()) {
                 problems.add("a batch point had other answers: " + p.others() + " (" + p.events() + " events accepted)");
@@ -210,10 +222,24 @@ public final class BatchBench {
         BenchProcesses.Broker started = BenchProcesses.startBroker(children, java, cp, out.resolve("batch-kafka"),
                 logs.resolve("batch-broker.log"), smoke ? 1000 : 3000);
         broker = started.process();
-        gatewayEnv.put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", started.bootstrap());
+        bootstrap = started.bootstrap();
+        gatewayEnv.put("EVENTGATE_KAFKA_BOOTSTRAP_SERVER", bootstrap);
         gatewayEnv.put("EVENTGATE_TOKEN_PUBLIC_KEYS_URL", started.keysUrl());
         single = BenchEvent.publishRequest(started.token());
         batch = batchRequest(started.token(), events);
+    }
+
+    /** The records of the bench topic in the broker: the sum of its partitions' end offsets. */
+    private long recordsOnTopic() {
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap,
+                "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {
+            var partitions = consumer.partitionsFor(BenchEvent.TOPIC, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
+                    .mapToLong(Long::longValue).sum();
+        }
     }
 
     private void startGateway(Path logs) throws Exception {

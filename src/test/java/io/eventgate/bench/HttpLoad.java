@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A closed-loop HTTP load: {@code clients} threads, each with its own keep-alive connection, each
- * sending the same request again as soon as the previous answer is in (no think time).
+ * sending the request again as soon as the previous answer is in (no think time), each time with new
+ * event ids ({@link FreshIds}: every thread patches its own copy of the request).
  *
  * <p>Timeline, all {@link System#nanoTime()}: the threads start at once (warm-up), send no new
  * request from {@code measureTo} on, and at {@code hardStop} (at or after {@code measureTo}) the
@@ -142,6 +143,7 @@ final class HttpLoad {
         final Latencies unanswered = new Latencies();
         final long[] statuses = new long[600];
         final Map<String, Long> errors = new TreeMap<>();
+        final FreshIds ids = new FreshIds(request);
         long ok;
 
         @Override
@@ -161,7 +163,7 @@ final class HttpLoad {
                 }
                 long start = System.nanoTime();
                 try {
-                    HttpConnection.Response response = connection.exchange(request);
+                    HttpConnection.Response response = connection.exchange(ids.next());
                     long end = System.nanoTime();
                     if (response.status() == okStatus && end >= measureFrom && end < measureTo) {
                         ok++;

@@ -1,6 +1,5 @@
 package io.eventgate.metrics;
 
-import com.sun.net.httpserver.HttpServer;
 import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.KafkaRecords;
 import io.eventgate.testsupport.RunningGateway;
@@ -10,19 +9,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.eventgate.testsupport.Answers.assertError;
@@ -44,9 +38,8 @@ class MetricsEndToEndTest {
     static Path routes;
     private static String bootstrap;
     private static RunningGateway gateway;
-    private static HttpServer hook;
-    /** What the hook answers; and, when set, a hold: the hook counts down {@code held} and waits for {@code release}. */
-    private static final AtomicInteger HOOK_STATUS = new AtomicInteger(200);
+    private static WebHook hook;
+    /** When set, a hold: the hook counts down {@code held} and waits for {@code release}. */
     private static final AtomicReference<Hold> HOOK_HOLD = new AtomicReference<>();
 
     private record Hold(CountDownLatch held, CountDownLatch release) {
@@ -56,33 +49,8 @@ class MetricsEndToEndTest {
     }
 
     @BeforeAll
-    static void start() throws IOException {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.setExecutor(Executors.newCachedThreadPool());
-        hook.createContext("/hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            Hold hold = HOOK_HOLD.get();
-            if (hold != null) {
-                hold.held().countDown();
-                try {
-                    hold.release().await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            exchange.sendResponseHeaders(HOOK_STATUS.get(), -1);
-            exchange.close();
-        });
-        hook.start();
-        Files.writeString(routes.resolve("hook.yaml"), """
-                - route:
-                    id: sink-hook
-                    from:
-                      uri: direct:sink-hook
-                      steps:
-                        - to:
-                            uri: "http://127.0.0.1:%d/hook"
-                """.formatted(hook.getAddress().getPort()));
+    static void start() {
+        hook = WebHook.start(routes, MetricsEndToEndTest::holdIfAsked);
         bootstrap = SharedKafka.bootstrapServers();
         gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", bootstrap,
@@ -90,10 +58,23 @@ class MetricsEndToEndTest {
                 "eventgate.sinks.hook.timeout_ms", String.valueOf(HOOK_DEADLINE_MS)));
     }
 
+    /** Before the hook answers: when a test set a hold, count it down and wait for its release. */
+    private static void holdIfAsked() {
+        Hold hold = HOOK_HOLD.get();
+        if (hold != null) {
+            hold.held().countDown();
+            try {
+                hold.release().await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @AfterAll
     static void stop() {
         gateway.close();
-        hook.stop(0);
+        hook.close();
     }
 
     private static Scrape scrape() {
@@ -166,15 +147,15 @@ class MetricsEndToEndTest {
     void aFailingSinkIsCountedWithItsReasonClassAndTheOthersStillAcknowledge() {
         Scrape before = scrape();
         String token = gateway.token("TestUser");
-        HOOK_STATUS.set(503);
+        hook.status.set(503);
         HttpResponse<String> unavailable;
         HttpResponse<String> rejected;
         try {
             unavailable = gateway.post("/topics/" + TOPIC, token, Events.test(Events.id()));
-            HOOK_STATUS.set(400);
+            hook.status.set(400);
             rejected = gateway.post("/topics/" + TOPIC, token, Events.test(Events.id()));
         } finally {
-            HOOK_STATUS.set(200);
+            hook.status.set(200);
         }
         assertEquals(500, unavailable.statusCode(), unavailable.body());
         assertTrue(unavailable.body().contains("\"type\":\"hook\""), unavailable.body());

@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** A {@code /metrics} answer read as Prometheus text: each sample line, found by name and labels. */
 record Scrape(String text) {
 
+    /** {@code GET /metrics} of {@code gateway}, which must answer 200. */
+    static Scrape of(io.eventgate.testsupport.RunningGateway gateway) {
+        java.net.http.HttpResponse<String> response = gateway.get("/metrics");
+        org.junit.jupiter.api.Assertions.assertEquals(200, response.statusCode(), response.body());
+        return new Scrape(response.body());
+    }
+
     /** The value of the one series of this name that has these labels ({@code "k", "v", ...}); 0 when none has. */
     double value(String name, String... labels) {
         List<String> matches = series(name, labels);

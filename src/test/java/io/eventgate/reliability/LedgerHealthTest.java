@@ -45,12 +45,7 @@ class LedgerHealthTest {
     private static Map<String, String> settings(Map<String, String> more) {
         Map<String, String> all = new HashMap<>();
         all.put("eventgate.kafka_bootstrap_server", SharedKafka.bootstrapServers());
-        all.put("eventgate.postgres.host", "localhost");
-        all.put("eventgate.postgres.port", String.valueOf(postgres.port()));
-        all.put("eventgate.postgres.database", "postgres");
-        all.put("eventgate.postgres.user", "postgres");
-        all.put("eventgate.postgres.migrate", "true");
-        all.put("eventgate.postgres.connect_timeout_ms", "1000");
+        all.putAll(postgres.sinkSettings());
         all.put("eventgate.delivery.repository", "jdbc");
         all.putAll(more);
         return all;

@@ -7,9 +7,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +54,31 @@ final class RestartablePostgres implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The gateway's settings for this database as its Postgres sink: migrated, a 1 s connect timeout. */
+    Map<String, String> sinkSettings() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("eventgate.postgres.host", "localhost");
+        settings.put("eventgate.postgres.port", String.valueOf(port));
+        settings.put("eventgate.postgres.database", "postgres");
+        settings.put("eventgate.postgres.user", "postgres");
+        settings.put("eventgate.postgres.migrate", "true");
+        settings.put("eventgate.postgres.connect_timeout_ms", "1000");
+        return settings;
+    }
+
+    /** The number that {@code sql} (a {@code SELECT count(*) ... = ?}) gives for {@code id}. */
+    long count(String sql, String id) {
+        try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     synchronized DataSource dataSource() {

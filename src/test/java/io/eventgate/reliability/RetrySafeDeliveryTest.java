@@ -83,12 +83,7 @@ class RetrySafeDeliveryTest {
     private static Map<String, String> settings(Map<String, String> more) {
         Map<String, String> all = new HashMap<>();
         all.put("eventgate.kafka_bootstrap_server", bootstrap);
-        all.put("eventgate.postgres.host", "localhost");
-        all.put("eventgate.postgres.port", String.valueOf(postgres.port()));
-        all.put("eventgate.postgres.database", "postgres");
-        all.put("eventgate.postgres.user", "postgres");
-        all.put("eventgate.postgres.migrate", "true");
-        all.put("eventgate.postgres.connect_timeout_ms", "1000");
+        all.putAll(postgres.sinkSettings());
         all.put("eventgate.routes-dir", "routes," + routes);
         all.put("eventgate.sinks.archive.directory", archive.toString());
         all.put("eventgate.sink_timeout_ms", String.valueOf(SINK_TIMEOUT_MS));
@@ -367,15 +362,7 @@ class RetrySafeDeliveryTest {
     }
 
     private static long rows(String sql, String id) {
-        try (Connection c = postgres.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return postgres.count(sql, id);
     }
 
     /** The sinks whose acknowledgement of the test event {@code id} is in the shared table, sorted. */
