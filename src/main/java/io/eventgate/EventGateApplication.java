@@ -29,6 +29,8 @@ public final class EventGateApplication {
     private final CamelContext context;
     private final ConfigHolder config;
     private final SinkDirectory sinks;
+    /** What {@link #create} made; released when {@link #start()} fails. */
+    private EventGateConfiguration configuration;
 
     private EventGateApplication(Main main, CamelContext context, ConfigHolder config, SinkDirectory sinks) {
         this.main = main;
@@ -52,7 +54,9 @@ public final class EventGateApplication {
         main.configure().addConfiguration(configuration);
         main.configure().withRoutesIncludePattern(routesPattern(overrides.get(ROUTES_DIR_PROPERTY)));
         overrides.forEach(main::addOverrideProperty);
-        return new EventGateApplication(main, null, configuration.config(), configuration.sinks());
+        EventGateApplication app = new EventGateApplication(main, null, configuration.config(), configuration.sinks());
+        app.configuration = configuration;
+        return app;
     }
 
     /** A view of an EventGate that a camel-main launcher started (Camel JBang), for its warm-up. */
@@ -72,7 +76,15 @@ public final class EventGateApplication {
 
     /** Starts Camel and returns; for tests, the dev run and the Lambda handler. */
     public EventGateApplication start() throws Exception {
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error failure) {
+            // its clients and threads, which a failed start does not stop (the Lambda handler starts again in this JVM)
+            if (configuration != null) {
+                configuration.release();
+            }
+            throw failure;
+        }
         return this;
     }
 

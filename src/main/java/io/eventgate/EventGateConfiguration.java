@@ -67,6 +67,7 @@ public class EventGateConfiguration implements CamelConfiguration {
     private final EventBridgeSink eventBridge;
     private final PostgresDataSource postgres;
     private final GatewayMetrics metrics;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * For camel-main launchers that make the configuration class themselves (Camel JBang): the HTTP
@@ -218,8 +219,15 @@ public class EventGateConfiguration implements CamelConfiguration {
         }, true, true);
     }
 
-    /** Releases the sinks' clients and the configuration reader; Camel does it when it stops. */
+    /**
+     * Releases the sinks' clients and the configuration reader, once: Camel does it when it stops, and
+     * {@link EventGateApplication#start()} when the start fails (the service above is stopped only once
+     * it has started, so a start that fails while Camel builds the routes would leave them running).
+     */
     void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
         kafkaHealth.close();
         eventBridge.close();
         postgres.close();

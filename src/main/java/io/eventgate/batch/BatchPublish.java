@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -60,7 +58,6 @@ public final class BatchPublish {
 
     private final ConfigHolder config;
     private final SinkDirectory sinks;
-    private final Map<String, String> endpoints = new ConcurrentHashMap<>();
 
     public BatchPublish(ConfigHolder config, SinkDirectory sinks) {
         this.config = config;
@@ -142,12 +139,13 @@ public final class BatchPublish {
         return uris;
     }
 
-    /** The sink's batch route, or {@value #EACH} when it has none. */
+    /**
+     * The sink's batch route, or {@value #EACH} when it has none: looked up for each batch, not
+     * remembered, since a live reload may add or remove the route while EventGate runs.
+     */
     private String endpoint(Exchange exchange, String sink) {
-        return endpoints.computeIfAbsent(sink, name -> {
-            String batchRoute = "direct:" + ROUTE_PREFIX + name;
-            return RoutePresence.hasRouteFrom(exchange.getContext(), batchRoute) ? batchRoute : EACH;
-        });
+        String batchRoute = "direct:" + ROUTE_PREFIX + sink;
+        return RoutePresence.hasRouteFrom(exchange.getContext(), batchRoute) ? batchRoute : EACH;
     }
 
     /**

@@ -206,6 +206,13 @@ public final class ConfigLoader {
         TokenVerifier verifier = tokenVerifier(settings);
         // the stats endpoint's security switch (StatsAccess): a typo must not open the endpoint
         flag(settings, "stats_require_token", true);
+        // and the switches that leave a sink out or open /metrics: a typo must not do it silently
+        for (String key : new String[] {"metrics.enabled", "metrics.require_admin", "traces.enabled"}) {
+            flag(settings, key, false);
+        }
+        settings.asMap().keySet().stream()
+                .filter(key -> key.startsWith("sinks.") && key.endsWith(".enabled"))
+                .forEach(key -> flag(settings, key, true));
 
         Set<String> admins = Arrays.stream(settings.get("admin_users", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())

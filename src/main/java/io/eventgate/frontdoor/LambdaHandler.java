@@ -144,7 +144,9 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
     /** The one-line reason: the configuration error if there is one, else the deepest message. */
     static String reason(Throwable failure) {
         String deepest = failure.toString();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        // each cause once: a chain may loop back, and the init must never hang on it
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof ConfigException) {
                 return t.getMessage();
             }

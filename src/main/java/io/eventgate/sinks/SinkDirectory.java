@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SinkDirectory {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SinkDirectory.class);
+
     public static final String BEAN_NAME = "sinkDirectory";
     public static final String ROUTE_PREFIX = "sink-";
     public static final long DEFAULT_TIMEOUT_MS = 5000;
@@ -74,6 +76,8 @@ public final class SinkDirectory {
     private final Map<String, List<String>> leftOut = new java.util.concurrent.ConcurrentHashMap<>();
     /** The configured ones of {@link #sinks}, kept with them: asked for per event. */
     private volatile List<Sink> active = List.of();
+    /** The sinks whose "not configured" line was written ({@link #warnNotConfigured}). */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SinkDirectory(ConfigHolder config) {
         this.config = config;
@@ -98,8 +102,24 @@ public final class SinkDirectory {
             }
         });
         found.sort(Comparator.comparing(Sink::name));
+        warnNotConfigured(found);
         sinks = List.copyOf(found);
         active = sinks.stream().filter(Sink::configured).toList();
+    }
+
+    /**
+     * One WARN line, once per sink, for a sink whose route is there but whose {@code requires} are not
+     * met (Kafka without {@code kafka_bootstrap_server}, or with its name mistyped): the gateway then
+     * accepts events into fewer sinks than the routes show, which must not go unsaid. The sinks that
+     * {@link SinkRouteFilter} left out have had their line already.
+     */
+    private void warnNotConfigured(List<Sink> found) {
+        for (Sink sink : found) {
+            if (!sink.configured() && !leftOut.containsKey(sink.name()) && warned.add(sink.name())) {
+                LOG.warn("Sink {} is not configured, so it is off: set {}", sink.name(),
+                        String.join(", ", sink.missing()));
+            }
+        }
     }
 
     /** Whether the sink's {@code sinks.<name>.requires} setting names a setting that is empty. */

@@ -36,6 +36,11 @@ public final class SinkRouteFilter implements Function<RouteDefinition, Boolean>
     /** {@code {{key}}} with neither a default ({@code :}) nor the optional mark ({@code ?}); functions such as {@code env:} have a colon. */
     private static final Pattern REQUIRED = Pattern.compile("\\{\\{\\s*([^{}:?\\s][^{}:]*?)\\s*}}");
     private static final String SETTING = "eventgate.";
+    /**
+     * A sink's batch route ({@code io.eventgate.batch.BatchPublish#ROUTE_PREFIX}): left out with the sink,
+     * else its own required placeholder would stop start-up.
+     */
+    private static final String BATCH_ROUTE_PREFIX = "batch-sink-";
 
     private final CamelContext context;
     private final SinkDirectory sinks;
@@ -48,7 +53,8 @@ public final class SinkRouteFilter implements Function<RouteDefinition, Boolean>
     @Override
     public Boolean apply(RouteDefinition route) {
         String uri = route.getInput() == null ? null : route.getInput().getEndpointUri();
-        Optional<String> sink = uri == null ? Optional.empty() : SinkDirectory.sinkName(uri).or(() -> probeOf(uri));
+        Optional<String> sink = uri == null ? Optional.empty() : SinkDirectory.sinkName(uri)
+                .or(() -> suffixOf(uri, "health-")).or(() -> suffixOf(uri, BATCH_ROUTE_PREFIX));
         if (sink.isEmpty() || route.getResource() == null) {
             return true;
         }
@@ -68,12 +74,14 @@ public final class SinkRouteFilter implements Function<RouteDefinition, Boolean>
         return false;
     }
 
-    /** The name of a {@code direct:health-<name>} probe. */
-    private static Optional<String> probeOf(String uri) {
+    /** The sink's name of a {@code direct:<prefix><name>} route: a probe ({@code health-}) or a batch route. */
+    private static Optional<String> suffixOf(String uri, String prefix) {
         String name = uri.startsWith("direct://") ? uri.substring("direct://".length())
                 : uri.startsWith("direct:") ? uri.substring("direct:".length()) : "";
-        return name.startsWith("health-") && name.length() > "health-".length()
-                ? Optional.of(name.substring("health-".length())) : Optional.empty();
+        int query = name.indexOf('?');
+        name = query < 0 ? name : name.substring(0, query);
+        return name.startsWith(prefix) && name.length() > prefix.length()
+                ? Optional.of(name.substring(prefix.length())) : Optional.empty();
     }
 
     /** The required placeholders of the file that have no value, as settings ({@code sinks.webhook.url}). */

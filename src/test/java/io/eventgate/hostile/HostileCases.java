@@ -49,6 +49,7 @@ final class HostileCases {
         table.access();
         table.bodies();
         table.sinkLimits();
+        table.batches();
         table.stats();
         table.httpLayer();
         return table.cases;
@@ -370,6 +371,48 @@ final class HostileCases {
     private void invalidUtf8(String name, String fragment, int... bytes) {
         String marker = Events.id();
         body(name, withBytes(Events.test(marker).replace("\"tests\"", "\"te@sts\""), bytes)).expect(400, "validation", fragment);
+    }
+
+    // --- batches (POST /topics/{topic}/batch): what refuses the whole request ---
+
+    private HostileCase batch(String name, byte[] body) {
+        return body(name, body).request("POST", TOPIC_PATH + "/batch");
+    }
+
+    private HostileCase batch(String name, String body) {
+        return batch(name, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void batches() {
+        String m = Events.id();
+        batch("batch: one event, not in an array", Events.test(m)).expect(400, "validation", "must be a JSON array");
+        batch("batch: an empty array", " [ ] ").expect(400, "validation", "The batch is empty");
+        m = Events.id();
+        batch("batch: garbage after the array", "[" + Events.test(m) + "] x").expect(400, "validation", NOT_JSON);
+        m = Events.id();
+        batch("batch: a trailing comma", "[" + Events.test(m) + ",]").expect(400, "validation", NOT_JSON);
+        m = Events.id();
+        batch("batch: a valid event then one that is not JSON", "[" + Events.test(m) + ",{\"a\":}]")
+                .expect(400, "validation", NOT_JSON);
+        m = Events.id();
+        batch("batch: an element nested 5000 arrays deep", "[" + Events.test(m) + "," + "[".repeat(5000) + "]".repeat(5000) + "]")
+                .expect(400, "validation", "it is nested deeper than 1000 levels");
+        m = Events.id();
+        batch("batch: 501 tiny events, over max_batch_events", "[" + Events.test(m) + ",{}".repeat(500) + "]")
+                .expect(400, "validation", "The batch has more than 500 events");
+        m = Events.id();
+        batch("batch: valid events whose array is over max_body_bytes",
+                "[" + (Events.test(m) + ",").repeat(maxBodyBytes / Events.test(m).length() + 1) + Events.test(m) + "]")
+                .expect(413, "validation", String.valueOf(maxBodyBytes));
+        m = Events.id();
+        ByteArrayOutputStream latin1 = new ByteArrayOutputStream();
+        latin1.writeBytes(("[" + Events.test(m).replace("\"hello\"", "\"caf")).getBytes(StandardCharsets.UTF_8));
+        latin1.write(0xE9);
+        latin1.writeBytes("\"}]".getBytes(StandardCharsets.UTF_8));
+        batch("batch: an event in Latin-1", latin1.toByteArray()).expect(400, "validation", NOT_UTF8);
+        m = Events.id();
+        batch("batch: a byte-order mark", ("\uFEFF[" + Events.test(m) + "]").getBytes(StandardCharsets.UTF_8))
+                .expect(400, "validation", "byte-order mark");
     }
 
     // --- values a sink cannot store (the Postgres sink is active) ---

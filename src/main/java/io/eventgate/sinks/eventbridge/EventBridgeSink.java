@@ -151,7 +151,9 @@ public final class EventBridgeSink implements AutoCloseable {
      * Puts a batch's events on the bus (the batch route, {@code direct:batch-sink-eventbridge}, which
      * calls this on the sink's pool): PutEvents calls of at most {@value #MAX_ENTRIES_PER_CALL} entries
      * and 256 KB each, one after the other on this thread (the client is the synchronous one, see the
-     * class comment), each entry as {@link #request} makes it.
+     * class comment), each entry as {@link #request} makes it. All of them within the sink's deadline
+     * (less {@value #MARGIN_MS} ms), counted from this call: a call gets only the time left, and no call
+     * starts once it is gone; its events fail as not sent.
      *
      * @return per event, null when EventBridge accepted it, else the reason (a rejected entry, or its
      *         call's failure as {@link #describe(Throwable)} words it)
