@@ -189,6 +189,8 @@ public class EventGateConfiguration implements CamelConfiguration {
             sinks.refresh(ctx);
             eventBridge.start();
             postgres.start();
+            // the JVM's meters are for /metrics, not for any request: bound now, off the start-up path
+            metrics.bindJvmMetricsInBackground();
             if (http != null) {
                 // The routes run now: open the door (stopped with the context).
                 ctx.addService(http, true, true);

@@ -89,7 +89,11 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Timer accepted;
     private final Timer refused;
     private final Timer failed;
-    private final JvmGcMetrics gcMetrics;
+    /** Made with the other JVM meters ({@link #bindJvmMetrics}); guarded by this. */
+    private JvmGcMetrics gcMetrics;
+    /** Whether the JVM's meters are bound ({@link #bindJvmMetrics}); guarded by this. */
+    private volatile boolean jvmBound;
+    private boolean closed;
     /** Held here: a function counter keeps only a weak reference to what it reads. */
     private final TokenCacheCounts tokenCache;
     private final SynchronizationAdapter whenDone = new SynchronizationAdapter() {
@@ -116,7 +120,6 @@ public final class GatewayMetrics implements AutoCloseable {
             registry = null;
             unknownTopic = new TopicMeters(UNKNOWN_TOPIC);
             accepted = refused = failed = null;
-            gcMetrics = null;
             tokenCache = null;
             return;
         }
@@ -135,11 +138,44 @@ public final class GatewayMetrics implements AutoCloseable {
         FunctionCounter.builder("eventgate.token.cache.lookups", tokenCache, TokenCacheCounts::misses)
                 .description("Tokens looked up in the verified-token cache, by result")
                 .tag("result", "miss").register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        gcMetrics = new JvmGcMetrics();
-        gcMetrics.bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * Binds the JVM's meters (memory, GC, processor, uptime): about 25 ms of JMX look-ups that no
+     * request needs, so they are bound after start, on a thread of their own
+     * ({@link #bindJvmMetricsInBackground}), and at the latest by the first scrape. Idempotent.
+     */
+    void bindJvmMetrics() {
+        if (registry == null || jvmBound) {
+            return;
+        }
+        synchronized (this) {
+            if (jvmBound || closed) {
+                return;
+            }
+            new JvmMemoryMetrics().bindTo(registry);
+            gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            jvmBound = true;
+        }
+    }
+
+    /** Binds the JVM's meters on a daemon thread; returns at once (called once the application runs). */
+    public void bindJvmMetricsInBackground() {
+        if (registry == null || jvmBound) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                bindJvmMetrics();
+            } catch (RuntimeException e) {
+                LOG.warn("Binding the JVM metrics failed: {}", e.toString());
+            }
+        }, "eventgate-jvm-metrics");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -187,6 +223,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** The Prometheus text of every meter. */
     String scrape() {
+        bindJvmMetrics();
         return registry.scrape();
     }
 
@@ -429,8 +466,11 @@ public final class GatewayMetrics implements AutoCloseable {
         if (traces != null) {
             traces.close();
         }
-        if (gcMetrics != null) {
-            gcMetrics.close();
+        synchronized (this) {
+            closed = true;
+            if (gcMetrics != null) {
+                gcMetrics.close();
+            }
         }
         if (registry != null) {
             registry.close();
