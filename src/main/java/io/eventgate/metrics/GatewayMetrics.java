@@ -162,6 +162,11 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    /** Whether the JVM's meters are bound (tests). */
+    boolean jvmMetricsBound() {
+        return jvmBound;
+    }
+
     /** Binds the JVM's meters on a daemon thread; returns at once (called once the application runs). */
     public void bindJvmMetricsInBackground() {
         if (registry == null || jvmBound) {
