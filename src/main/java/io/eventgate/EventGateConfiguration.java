@@ -189,12 +189,14 @@ public class EventGateConfiguration implements CamelConfiguration {
             sinks.refresh(ctx);
             eventBridge.start();
             postgres.start();
-            // the JVM's meters are for /metrics, not for any request: bound now, off the start-up path
-            metrics.bindJvmMetricsInBackground();
             if (http != null) {
                 // The routes run now: open the door (stopped with the context).
                 ctx.addService(http, true, true);
                 HttpPriming.startIfWanted(EventGateApplication.running(ctx, config, sinks));
+                // the JVM's meters are for /metrics, not for the first requests: bound a little later
+                metrics.bindJvmMetricsInBackground();
+            } else {
+                metrics.bindJvmMetrics();
             }
         });
         // A route added or removed while running (a live reload, camel.main.routes-reload-enabled or

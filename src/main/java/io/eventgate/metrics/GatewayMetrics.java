@@ -67,6 +67,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final int OTHER = ERROR_TYPES.indexOf("other");
 
     static final String OBSERVATION = "eventGateObservation";
+    /** How long after start the JVM's meters are bound when no scrape came first. */
+    static final Duration JVM_METERS_AFTER = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMetrics.class);
     /** Buckets of the latency histograms: a sink's acknowledgement takes from a millisecond to its deadline. */
     private static final Duration[] BUCKETS = {
@@ -143,9 +145,9 @@ public final class GatewayMetrics implements AutoCloseable {
     /**
      * Binds the JVM's meters (memory, GC, processor, uptime): about 25 ms of JMX look-ups that no
      * request needs, so they are bound after start, on a thread of their own
-     * ({@link #bindJvmMetricsInBackground}), and at the latest by the first scrape. Idempotent.
+     * ({@link #bindJvmMetricsInBackground}), or by the first scrape if it comes sooner. Idempotent.
      */
-    void bindJvmMetrics() {
+    public void bindJvmMetrics() {
         if (registry == null || jvmBound) {
             return;
         }
@@ -167,14 +169,21 @@ public final class GatewayMetrics implements AutoCloseable {
         return jvmBound;
     }
 
-    /** Binds the JVM's meters on a daemon thread; returns at once (called once the application runs). */
+    /**
+     * Binds the JVM's meters on a daemon thread, {@link #JVM_METERS_AFTER} from now: not while the
+     * first requests are served, which on a busy machine would share the CPU with them. Returns at once
+     * (called once the application runs); a scrape before then binds them itself.
+     */
     public void bindJvmMetricsInBackground() {
         if (registry == null || jvmBound) {
             return;
         }
         Thread thread = new Thread(() -> {
             try {
+                Thread.sleep(JVM_METERS_AFTER.toMillis());
                 bindJvmMetrics();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 LOG.warn("Binding the JVM metrics failed: {}", e.toString());
             }
