@@ -194,6 +194,10 @@ public class EventGateConfiguration implements CamelConfiguration {
                 // The routes run now: open the door (stopped with the context).
                 ctx.addService(http, true, true);
                 HttpPriming.startIfWanted(EventGateApplication.running(ctx, config, sinks));
+                // the JVM's meters are for /metrics, not for the first requests: bound a little later
+                metrics.bindJvmMetricsInBackground();
+            } else {
+                metrics.bindJvmMetrics();
             }
         });
         // A route added or removed while running (a live reload, camel.main.routes-reload-enabled or

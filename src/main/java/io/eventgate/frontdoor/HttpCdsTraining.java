@@ -19,7 +19,8 @@ import java.util.Map;
  * {@code java -XX:ArchiveClassesAtExit=target/eventgate.jsa -Deventgate.cds.train=true -jar target/eventgate.jar},
  * so the archive is made with the same class path as the real start, and holds the classes that a
  * start and the first requests load: the HTTP front door, a publish through the gateway route
- * (token, topic, access, body, schema, the Kafka producer), and the read endpoints.
+ * (token, topic, access, body, schema, the Kafka producer), and the read endpoints (with
+ * {@code /metrics}, whose JVM meters are bound after start).
  *
  * <p>It needs no network and no broker ({@link CdsTraining#offline()}): Kafka is a closed port, so
  * the publish is answered 500 after the producer's classes are loaded. Any answers are fine. The
@@ -46,7 +47,8 @@ public final class HttpCdsTraining {
             for (String request : List.of(
                     post("/topics/public.cps.za.test", token, event),
                     post("/topics/public.cps.za.test", null, event),
-                    get("/topics"), get("/topics/public.cps.za.test"), get("/health"), get("/api"), get("/docs"))) {
+                    get("/topics"), get("/topics/public.cps.za.test"), get("/health"), get("/api"), get("/docs"),
+                    get("/metrics"))) {
                 System.out.println("HttpCdsTraining: " + exchange(port, request));
             }
             app.camelContext().getShutdownStrategy().setTimeout(1);

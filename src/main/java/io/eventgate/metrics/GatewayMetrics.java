@@ -67,6 +67,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final int OTHER = ERROR_TYPES.indexOf("other");
 
     static final String OBSERVATION = "eventGateObservation";
+    /** How long after start the JVM's meters are bound when no scrape came first. */
+    static final Duration JVM_METERS_AFTER = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMetrics.class);
     /** Buckets of the latency histograms: a sink's acknowledgement takes from a millisecond to its deadline. */
     private static final Duration[] BUCKETS = {
@@ -89,7 +91,11 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Timer accepted;
     private final Timer refused;
     private final Timer failed;
-    private final JvmGcMetrics gcMetrics;
+    /** Made with the other JVM meters ({@link #bindJvmMetrics}); guarded by this. */
+    private JvmGcMetrics gcMetrics;
+    /** Whether the JVM's meters are bound ({@link #bindJvmMetrics}); guarded by this. */
+    private volatile boolean jvmBound;
+    private boolean closed;
     /** Held here: a function counter keeps only a weak reference to what it reads. */
     private final TokenCacheCounts tokenCache;
     private final SynchronizationAdapter whenDone = new SynchronizationAdapter() {
@@ -116,7 +122,6 @@ public final class GatewayMetrics implements AutoCloseable {
             registry = null;
             unknownTopic = new TopicMeters(UNKNOWN_TOPIC);
             accepted = refused = failed = null;
-            gcMetrics = null;
             tokenCache = null;
             return;
         }
@@ -135,11 +140,56 @@ public final class GatewayMetrics implements AutoCloseable {
         FunctionCounter.builder("eventgate.token.cache.lookups", tokenCache, TokenCacheCounts::misses)
                 .description("Tokens looked up in the verified-token cache, by result")
                 .tag("result", "miss").register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        gcMetrics = new JvmGcMetrics();
-        gcMetrics.bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * Binds the JVM's meters (memory, GC, processor, uptime): about 25 ms of JMX look-ups that no
+     * request needs, so they are bound after start, on a thread of their own
+     * ({@link #bindJvmMetricsInBackground}), or by the first scrape if it comes sooner. Idempotent.
+     */
+    public void bindJvmMetrics() {
+        if (registry == null || jvmBound) {
+            return;
+        }
+        synchronized (this) {
+            if (jvmBound || closed) {
+                return;
+            }
+            new JvmMemoryMetrics().bindTo(registry);
+            gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            jvmBound = true;
+        }
+    }
+
+    /** Whether the JVM's meters are bound (tests). */
+    boolean jvmMetricsBound() {
+        return jvmBound;
+    }
+
+    /**
+     * Binds the JVM's meters on a daemon thread, {@link #JVM_METERS_AFTER} from now: not while the
+     * first requests are served, which on a busy machine would share the CPU with them. Returns at once
+     * (called once the application runs); a scrape before then binds them itself.
+     */
+    public void bindJvmMetricsInBackground() {
+        if (registry == null || jvmBound) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(JVM_METERS_AFTER.toMillis());
+                bindJvmMetrics();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Binding the JVM metrics failed: {}", e.toString());
+            }
+        }, "eventgate-jvm-metrics");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -187,6 +237,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** The Prometheus text of every meter. */
     String scrape() {
+        bindJvmMetrics();
         return registry.scrape();
     }
 
@@ -429,8 +480,11 @@ public final class GatewayMetrics implements AutoCloseable {
         if (traces != null) {
             traces.close();
         }
-        if (gcMetrics != null) {
-            gcMetrics.close();
+        synchronized (this) {
+            closed = true;
+            if (gcMetrics != null) {
+                gcMetrics.close();
+            }
         }
         if (registry != null) {
             registry.close();
