@@ -42,9 +42,10 @@ public final class JwtProcessor extends AsyncProcessorSupport {
         Map<String, String> headers = exchange.getProperty(Exchanges.HEADERS, Map.of(), Map.class);
         String token = extractToken(headers);
         TokenVerifier verifier = config.current(exchange).verifier();
+        long keysChecked = verifier.keysVersion();
         TokenVerifier.InvalidTokenException refused = verify(exchange, verifier, token);
         CompletableFuture<Boolean> refetch = refused != null && refused.reason() == TokenVerifier.Reason.NOT_SIGNED
-                ? verifier.refetchFor(token) : null;
+                ? verifier.refetchFor(token, keysChecked) : null;
         if (refetch == null) {
             refuseIf(exchange, refused);
             callback.done(true);

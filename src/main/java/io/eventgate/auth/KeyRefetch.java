@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +15,8 @@ import java.util.function.Supplier;
  * lack: the provider has rotated its key, and the gateway should not refuse every new token until
  * the next reload. Anyone can send a token with a made-up {@code kid}, so refetches are
  * rate-limited: at most one starts per interval ({@code token_refetch_seconds}), and requests that
- * ask while one is under way share it. Others are refused at once with the keys in use.
+ * ask while one is under way share it. Others get the last refetch's outcome at once, so that a
+ * token with a made-up {@code kid} is refused with the keys in use.
  *
  * <p>A fetch runs on a thread of its own, never on the caller's (the HTTP front door's event loop),
  * within the same limits as the fetch at load ({@code token_fetch_*}). A fetch that fails, a key
@@ -40,9 +40,11 @@ public final class KeyRefetch {
 
     private final Supplier<List<PublicKeyLoader.Key>> fetch;
     private final long intervalNanos;
-    /** {@link System#nanoTime()} before which no refetch starts; the first one may start at once. */
-    private final AtomicLong notBefore = new AtomicLong(System.nanoTime());
-    private final AtomicReference<CompletableFuture<List<PublicKeyLoader.Key>>> inFlight = new AtomicReference<>();
+    /** {@link System#nanoTime()} before which no new refetch starts; the first one may start at once. */
+    private long notBefore;
+    /** The refetch under way, if any, and the last one started (under way or over); guarded by this. */
+    private CompletableFuture<List<PublicKeyLoader.Key>> inFlight;
+    private CompletableFuture<List<PublicKeyLoader.Key>> last;
     private final AtomicLong fetches = new AtomicLong();
 
     /**
@@ -55,25 +57,29 @@ public final class KeyRefetch {
     }
 
     /**
-     * The refetch under way, or a new one if the rate allows it now, else null. The future gives
-     * the fetched keys, or null when the fetch failed (the keys in use then stay).
+     * The refetch under way, or a new one if the rate allows it now, or else the last one (over,
+     * so that a caller that checked its token just before it swapped the keys in still sees them);
+     * null when no refetch has ever run and none may start. The future gives the fetched keys, or
+     * null when the fetch failed (the keys in use then stay).
+     *
+     * <p>Synchronized: between two callers that come at once, exactly one starts the fetch and the
+     * other shares it. Nothing in here waits; the fetch itself runs on the worker thread.
      */
-    CompletableFuture<List<PublicKeyLoader.Key>> start() {
+    synchronized CompletableFuture<List<PublicKeyLoader.Key>> start() {
         if (intervalNanos < 0) {
             return null;
         }
-        CompletableFuture<List<PublicKeyLoader.Key>> running = inFlight.get();
-        if (running != null) {
-            return running;
+        if (inFlight != null) {
+            return inFlight;
         }
         long now = System.nanoTime();
-        long allowedAt = notBefore.get();
-        if (now - allowedAt < 0 || !notBefore.compareAndSet(allowedAt, now + intervalNanos)) {
-            // Too soon, or another caller has just won this interval: it sets inFlight, join it if it is there yet.
-            return inFlight.get();
+        if (last != null && now - notBefore < 0) {
+            return last;
         }
+        notBefore = now + intervalNanos;
         CompletableFuture<List<PublicKeyLoader.Key>> mine = new CompletableFuture<>();
-        inFlight.set(mine);
+        inFlight = mine;
+        last = mine;
         fetches.incrementAndGet();
         Worker.THREAD.execute(() -> {
             List<PublicKeyLoader.Key> keys = null;
@@ -83,7 +89,9 @@ public final class KeyRefetch {
                 LOG.warn("A token named a key id that the keys lack, and the keys could not be fetched again;"
                         + " the keys in use stay: {}", e.getMessage());
             } finally {
-                inFlight.set(null);
+                synchronized (this) {
+                    inFlight = null;
+                }
                 mine.complete(keys);
             }
         });

@@ -128,6 +128,8 @@ public final class TokenVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
 
     private volatile KeySet keys;
+    /** Bumped, under this object's lock, each time a refetch replaces {@link #keys}. */
+    private volatile long keysVersion;
     private final KeyRefetch refetch;
     private final Rules rules;
     private final long clockSkewMillis;
@@ -209,22 +211,37 @@ public final class TokenVerifier {
     }
 
     /**
-     * For a token that no key in use verified ({@link Reason#NOT_SIGNED}): when its header names a
-     * {@code kid} that the keys lack, a refetch of the keys (rate-limited, see {@link KeyRefetch}).
-     * The future completes once the refetch is over, with true when it brought other keys, which
-     * are then in use (and the remembered tokens forgotten, in case a key was withdrawn): true for
-     * every request that waited for it, so each verifies its token again. Null when
-     * no refetch applies or the rate does not allow one now: refuse the token as it is.
+     * Which keys are in use now: a number that changes whenever a refetch puts other keys in use.
+     * Read it before {@link #verify}, and give it to {@link #refetchFor} if the token is refused.
      */
-    public CompletableFuture<Boolean> refetchFor(String token) {
+    public long keysVersion() {
+        return keysVersion;
+    }
+
+    /**
+     * For a token that no key in use verified ({@link Reason#NOT_SIGNED}) when the keys were at
+     * {@code checkedWith} ({@link #keysVersion()}): when its header names a {@code kid} that the
+     * keys lacked, a refetch of the keys (rate-limited, see {@link KeyRefetch}). The future
+     * completes once the refetch is over, with true when other keys are in use than those the token
+     * was checked with (the remembered tokens are then forgotten, in case a key was withdrawn): true
+     * for every request that waited for the refetch, and for one that was checked just before it
+     * swapped the keys in, so each verifies its token again. Null when no refetch applies: refuse
+     * the token as it is.
+     */
+    public CompletableFuture<Boolean> refetchFor(String token, long checkedWith) {
         if (refetch == null) {
             return null;
         }
         String kid = kidOf(token);
-        if (kid == null || keys.kids().contains(kid)) {
+        if (kid == null) {
             return null;
         }
-        KeySet checkedWith = keys;
+        if (keysVersion != checkedWith) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (keys.kids().contains(kid)) {
+            return null;
+        }
         CompletableFuture<List<PublicKeyLoader.Key>> fetched = refetch.start();
         if (fetched == null) {
             return null;
@@ -234,11 +251,10 @@ public final class TokenVerifier {
                 if (fresh != null && !keys.sameAs(fresh)) {
                     keys = KeySet.of(fresh, rules.clockSkewSeconds());
                     verified.clear();
+                    keysVersion++;
                     LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.size());
                 }
-                // True for every caller that shares this refetch, not only the one whose stage swapped
-                // the keys in: each of them checked its token with the keys that are now replaced.
-                return keys != checkedWith;
+                return keysVersion != checkedWith;
             }
         });
     }

@@ -19,9 +19,14 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static io.eventgate.testsupport.Answers.assertError;
@@ -100,6 +105,59 @@ class KeyRefetchTest {
             }
             assertEquals(2, keys.requests("/keys"), "one refetch, shared by the eight requests");
         }
+    }
+
+    @Test
+    void twoCallersAtOnceShareOneRefetchAndALateCallerSeesItsKeys() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fetched = new AtomicInteger();
+        KeyRefetch refetch = new KeyRefetch(() -> {
+            fetched.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of(new PublicKeyLoader.Key("old", OLD.getPublic()), new PublicKeyLoader.Key("new", NEW.getPublic()));
+        }, 3600);
+        TokenVerifier verifier = new TokenVerifier(List.of(new PublicKeyLoader.Key("old", OLD.getPublic())),
+                TokenVerifier.Rules.withClockSkew(0), refetch);
+        String token = sign(NEW, "new");
+        long checked = verifier.keysVersion();
+
+        // Sixteen callers race to start the refetch: one starts it, every other one shares it.
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        List<CompletableFuture<Boolean>> waits;
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<CompletableFuture<Boolean>>> asked = IntStream.range(0, 16)
+                    .mapToObj(i -> callers.submit(() -> {
+                        go.await();
+                        return verifier.refetchFor(token, checked);
+                    }))
+                    .toList();
+            go.countDown();
+            waits = new ArrayList<>();
+            for (Future<CompletableFuture<Boolean>> one : asked) {
+                waits.add(one.get());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        release.countDown();
+        for (CompletableFuture<Boolean> wait : waits) {
+            assertEquals(Boolean.TRUE, wait.get(10, TimeUnit.SECONDS), "each caller checks its token again");
+        }
+        assertEquals(1, fetched.get());
+        assertEquals("TestUser", verifier.verify(token).getSubject());
+
+        // A request that was checked with the old keys, and asks only after the refetch put the new
+        // ones in use, within the interval: it checks its token again rather than being refused.
+        assertEquals(Boolean.TRUE, verifier.refetchFor(token, checked).get(10, TimeUnit.SECONDS));
+        // A made-up kid within the interval gets the last refetch's outcome at once: refused.
+        assertEquals(Boolean.FALSE, verifier.refetchFor(sign(STRANGER, "made-up"), verifier.keysVersion())
+                .get(10, TimeUnit.SECONDS));
+        assertEquals(1, fetched.get());
     }
 
     @Test
