@@ -62,9 +62,8 @@ public final class StartFailure {
         String deepest = failure.toString();
         String route = null;
         boolean bind = false;
-        // each cause once: a chain may loop back (A caused by B caused by A), and this must never hang
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+        // each cause once: a chain may loop back, and this must never hang on it
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof ConfigException) {
                 return oneLine(t.getMessage());
             }

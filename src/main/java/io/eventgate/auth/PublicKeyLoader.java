@@ -2,6 +2,7 @@ package io.eventgate.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventgate.Causes;
 import io.eventgate.config.ConfigException;
 
 import java.io.ByteArrayOutputStream;
@@ -222,12 +223,12 @@ public final class PublicKeyLoader {
      * are read for it.
      */
     static String cannotFetch(Throwable failure, URI uri) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof UnknownHostException) {
                 return "cannot connect: the host " + uri.getHost() + " is not known";
             }
         }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 String message = t.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
                 return t instanceof java.net.ConnectException ? "cannot connect: " + message : message;

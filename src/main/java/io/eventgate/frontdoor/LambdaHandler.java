@@ -3,6 +3,7 @@ package io.eventgate.frontdoor;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.eventgate.EventGateApplication;
+import io.eventgate.StartFailure;
 import io.eventgate.Logging;
 import io.eventgate.config.ConfigException;
 import io.eventgate.config.ConfigReader;
@@ -122,7 +123,7 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
             gateway = candidate.camelContext().createProducerTemplate();
             app = candidate;
         } catch (Exception e) {
-            LOG.error("EventGate cannot start; every request answers 500 until it can: {}", reason(e));
+            LOG.error("EventGate cannot start; every request answers 500 until it can: {}", StartFailure.reason(e));
             LOG.debug("Start failure", e);
             stopQuietly(candidate);
             return;
@@ -139,22 +140,6 @@ public final class LambdaHandler implements RequestHandler<Map<String, Object>, 
         if (LambdaPriming.atInit(app)) {
             priming.prime();
         }
-    }
-
-    /** The one-line reason: the configuration error if there is one, else the deepest message. */
-    static String reason(Throwable failure) {
-        String deepest = failure.toString();
-        // each cause once: a chain may loop back, and the init must never hang on it
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof ConfigException) {
-                return t.getMessage();
-            }
-            if (t.getMessage() != null) {
-                deepest = t.getMessage();
-            }
-        }
-        return deepest;
     }
 
     private static void stopQuietly(EventGateApplication candidate) {

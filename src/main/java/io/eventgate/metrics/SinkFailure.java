@@ -1,5 +1,6 @@
 package io.eventgate.metrics;
 
+import io.eventgate.Causes;
 import io.eventgate.sinks.eventbridge.EventBridgeSink;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -40,9 +41,6 @@ public enum SinkFailure {
         return label;
     }
 
-    /** At most this many causes are looked at (a cause chain can be a loop). */
-    private static final int MAX_DEPTH = 16;
-
     /**
      * The class of a sink's failure.
      *
@@ -53,8 +51,7 @@ public enum SinkFailure {
      */
     public static SinkFailure classify(Throwable failure, String message) {
         SinkFailure found = null;
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < MAX_DEPTH; t = t.getCause() == t ? null : t.getCause(), depth++) {
+        for (Throwable t : Causes.of(failure)) {
             SinkFailure reason = ofOne(t);
             if (reason != null) {
                 // the innermost specific kind wins over a wrapper's, except a timeout, which says it all

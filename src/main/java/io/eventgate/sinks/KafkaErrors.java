@@ -1,5 +1,6 @@
 package io.eventgate.sinks;
 
+import io.eventgate.Causes;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
@@ -37,7 +38,7 @@ public final class KafkaErrors {
 
     public static String describe(Throwable failure) {
         LOG.debug("Kafka failure", failure);
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof KafkaSecurity.SecretException) {
                 return t.getMessage();
             }

@@ -3,6 +3,7 @@ package io.eventgate.sinks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventgate.Causes;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.SecretsManagerSecret;
 import io.eventgate.config.Settings;
@@ -128,7 +129,7 @@ public final class KafkaSecurity {
             return "no answer in time";
         }
         if (e instanceof SdkClientException) {
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Throwable t : Causes.of(e)) {
                 if (t instanceof IOException) {
                     return "Secrets Manager cannot be reached";
                 }

@@ -1,5 +1,6 @@
 package io.eventgate.sinks;
 
+import io.eventgate.Causes;
 import java.io.FileNotFoundException;
 import java.nio.file.NoSuchFileException;
 import java.security.UnrecoverableKeyException;
@@ -22,7 +23,7 @@ final class KafkaTlsErrors {
     }
 
     static String describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
                 return HANDSHAKE + "the broker's certificate has expired or is not yet valid";
             }
@@ -50,14 +51,13 @@ final class KafkaTlsErrors {
 
     /** Whether Kafka could not load a keystore or truststore (its message names the file). */
     static boolean isStoreFailure(Throwable failure) {
-        return lower(failure.getMessage()).contains("failed to load ssl keystore")
-                || lower(failure.getMessage()).contains("failed to load ssl truststore")
-                || failure.getCause() != null && failure.getCause() != failure && isStoreFailure(failure.getCause());
+        return Causes.of(failure).stream().map(t -> lower(t.getMessage())).anyMatch(message ->
+                message.contains("failed to load ssl keystore") || message.contains("failed to load ssl truststore"));
     }
 
     /** A setting that the Kafka client refused, or TLS material that it could not load. */
     static String describeSetup(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof NoSuchFileException || t instanceof FileNotFoundException) {
                 return "Kafka TLS setup failed: a keystore or truststore file is missing";
             }

@@ -1,5 +1,6 @@
 package io.eventgate.sinks;
 
+import io.eventgate.Causes;
 import io.eventgate.gateway.Exchanges;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -31,10 +32,7 @@ public final class SinkOutcomeStrategy implements AggregationStrategy {
         if (exception == null) {
             return null;
         }
-        Throwable root = exception;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(exception);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return message;
     }

@@ -1,6 +1,7 @@
 package io.eventgate.frontdoor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgate.StartFailure;
 import io.eventgate.config.ConfigException;
 import io.eventgate.config.ConfigReader;
 import io.eventgate.dev.DevTokens;
@@ -56,7 +57,7 @@ class LambdaHandlerStartFailureTest {
     void reasonIsTheConfigurationErrorEvenWhenWrapped() {
         Exception wrapped = new IllegalStateException("start failed",
                 new RuntimeException(new ConfigException("conf/config.json: not valid JSON")));
-        assertEquals("conf/config.json: not valid JSON", LambdaHandler.reason(wrapped));
-        assertEquals("boom", LambdaHandler.reason(new RuntimeException("outer", new IllegalArgumentException("boom"))));
+        assertEquals("conf/config.json: not valid JSON", StartFailure.reason(wrapped));
+        assertEquals("boom", StartFailure.reason(new RuntimeException("outer", new IllegalArgumentException("boom"))));
     }
 }

@@ -1,5 +1,6 @@
 package io.eventgate.sinks.eventbridge;
 
+import io.eventgate.Causes;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -228,10 +229,9 @@ public final class EventBridgeSink implements AutoCloseable {
 
     /** The reason for a failed call, reported as the sink's error. */
     String describe(Throwable error) {
-        Throwable cause = error;
-        while (!(cause instanceof SdkException || cause instanceof PutEventsFailure) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Causes.of(error).stream()
+                .filter(t -> t instanceof SdkException || t instanceof PutEventsFailure)
+                .findFirst().orElse(Causes.root(error));
         if (cause instanceof ApiCallTimeoutException) {
             return "No answer from EventBridge within " + callTimeout().toMillis() + " ms";
         } else if (cause instanceof AwsServiceException e) {

@@ -2,6 +2,7 @@ package io.eventgate.sinks.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.eventgate.Causes;
 import io.eventgate.config.ConfigHolder;
 import io.eventgate.config.Settings;
 import org.flywaydb.core.Flyway;
@@ -159,7 +160,7 @@ public final class PostgresDataSource implements DataSource, AutoCloseable {
 
     /** Invalid password or authorization (SQLSTATE class 28), on the exception or its causes. */
     private static boolean loginFailed(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
                 return true;
             }

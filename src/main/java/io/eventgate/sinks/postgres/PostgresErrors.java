@@ -1,5 +1,6 @@
 package io.eventgate.sinks.postgres;
 
+import io.eventgate.Causes;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ public final class PostgresErrors {
         LOG.debug("Postgres sink failure", failure);
         SQLException sql = null;
         Throwable ours = null;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(failure)) {
             if (t instanceof SQLException e) {
                 sql = e;
             } else if (thrownByEventGate(t) && t.getMessage() != null) {
