@@ -23,10 +23,12 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code TLS}: SSL, the broker's certificate signed by {@link #ca()};</li>
  *   <li>{@code MTLS}: SSL with {@code ssl.client.auth=required}: a client certificate signed by the CA;</li>
- *   <li>{@code SASL}: SASL_SSL with SCRAM-SHA-512 (user {@link #SCRAM_USER}, in the metadata from
- *       the format) and PLAIN (user {@link #PLAIN_USER}, in the broker's JAAS line);</li>
+ *   <li>{@code SASL}: SASL_SSL with SCRAM-SHA-512 and SCRAM-SHA-256 (user {@link #SCRAM_USER}, in the
+ *       metadata from the format) and PLAIN (user {@link #PLAIN_USER}, in the broker's JAAS line);</li>
  *   <li>{@code KERBEROS}: SASL_SSL with GSSAPI, service {@code kafka/localhost}, and a keytab for
  *       the client principal {@link #KERBEROS_CLIENT}.</li>
+ *   <li>{@code EXPIRED}: SSL, with a broker certificate signed by the CA that expired yesterday;</li>
+ *   <li>{@code WRONG_HOST}: SSL, with a broker certificate signed by the CA for another host name.</li>
  * </ul>
  * Every password is random per run, so that a test can look for it in the log.
  */
@@ -36,6 +38,8 @@ public final class SecuredKafka {
     public static final String MTLS = "MTLS";
     public static final String SASL = "SASL";
     public static final String KERBEROS = "KERBEROS";
+    public static final String EXPIRED = "EXPIRED";
+    public static final String WRONG_HOST = "WRONG_HOST";
     public static final String REALM = "EXAMPLE.COM";
     public static final String SCRAM_USER = "eventgate-scram";
     public static final String PLAIN_USER = "eventgate-plain";
@@ -63,6 +67,11 @@ public final class SecuredKafka {
         TestPki.Issued broker = ca.issue("localhost", true);
         client = ca.issue("eventgate", false);
         Path brokerKeystore = broker.keystore(dir.resolve("broker.p12"), "PKCS12", storePassword);
+        Instant now = Instant.now();
+        Path expiredKeystore = ca.issue("localhost", true, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(1)))
+                .keystore(dir.resolve("broker-expired.p12"), "PKCS12", storePassword);
+        Path otherHostKeystore = ca.issue("kafka.elsewhere.example", true)
+                .keystore(dir.resolve("broker-other-host.p12"), "PKCS12", storePassword);
         truststore = ca.truststore(dir.resolve("truststore.p12"), "PKCS12", storePassword);
         clientKeystore = client.keystore(dir.resolve("client.p12"), "PKCS12", storePassword);
 
@@ -78,8 +87,12 @@ public final class SecuredKafka {
         p.put("listener.name.mtls.ssl.truststore.type", "PKCS12");
         p.put("listener.name.mtls.ssl.truststore.location", truststore.toString());
         p.put("listener.name.mtls.ssl.truststore.password", storePassword);
-        p.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        p.put("listener.name.expired.ssl.keystore.location", expiredKeystore.toString());
+        p.put("listener.name.wrong_host.ssl.keystore.location", otherHostKeystore.toString());
+        p.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
         p.put("listener.name.sasl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.sasl.scram-sha-256.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         p.put("listener.name.sasl.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
                 + " user_" + PLAIN_USER + "=\"" + plainPassword + "\";");
@@ -92,8 +105,11 @@ public final class SecuredKafka {
         listeners.put(MTLS, "SSL");
         listeners.put(SASL, "SASL_SSL");
         listeners.put(KERBEROS, "SASL_SSL");
+        listeners.put(EXPIRED, "SSL");
+        listeners.put(WRONG_HOST, "SSL");
         kafka = EmbeddedKafka.start(new EmbeddedKafka.Listeners(listeners, p,
-                List.of("SCRAM-SHA-512=[name=" + SCRAM_USER + ",password=" + scramPassword + "]")));
+                List.of("SCRAM-SHA-512=[name=" + SCRAM_USER + ",password=" + scramPassword + "]",
+                        "SCRAM-SHA-256=[name=" + SCRAM_USER + ",password=" + scramPassword + "]")));
         kafka.createTopic(TOPIC);
     }
 
@@ -153,7 +169,7 @@ public final class SecuredKafka {
         return conf;
     }
 
-    /** The {@code host:port} of one of the listeners ({@link #TLS}, {@link #MTLS}, {@link #SASL}, {@link #KERBEROS}). */
+    /** The {@code host:port} of one of the listeners ({@link #TLS}, {@link #MTLS}, {@link #SASL}, {@link #KERBEROS}, ...). */
     public String bootstrap(String listener) {
         return kafka.bootstrapServers(listener);
     }

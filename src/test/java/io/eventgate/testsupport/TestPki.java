@@ -113,9 +113,12 @@ public final class TestPki {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             }
             if (server) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+                // The common name is the host name; localhost's certificate also names its address.
+                String host = subject.getRDNs()[0].getFirst().getValue().toString();
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames("localhost".equals(host)
+                        ? new GeneralName[] {new GeneralName(GeneralName.dNSName, host),
+                                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}
+                        : new GeneralName[] {new GeneralName(GeneralName.dNSName, host)}));
             }
             ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));

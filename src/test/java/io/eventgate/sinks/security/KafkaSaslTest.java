@@ -15,7 +15,7 @@ import static io.eventgate.sinks.security.SecuredSink.client;
 import static io.eventgate.sinks.security.SecuredSink.gateway;
 
 /**
- * The Kafka sink over SASL_SSL with SCRAM-SHA-512 (the user is in the broker's metadata) and with
+ * The Kafka sink over SASL_SSL with SCRAM-SHA-512 and SCRAM-SHA-256 (the user is in the broker's metadata) and with
  * PLAIN (the user is in the broker's JAAS line), each with the test CA's truststore. A wrong
  * password fails the publish with "authentication failed", and neither password is ever logged.
  */
@@ -73,6 +73,11 @@ class KafkaSaslTest {
     @Test
     void scramSha512PublishesAndTheRecordIsReadBackOverSaslSsl() {
         assertPublishes("SCRAM-SHA-512", scramJaas(SecuredKafka.SCRAM_USER, kafka().scramPassword()));
+    }
+
+    @Test
+    void scramSha256PublishesAndTheRecordIsReadBackOverSaslSsl() {
+        assertPublishes("SCRAM-SHA-256", scramJaas(SecuredKafka.SCRAM_USER, kafka().scramPassword()));
     }
 
     @Test

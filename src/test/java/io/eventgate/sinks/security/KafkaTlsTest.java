@@ -21,8 +21,9 @@ import static io.eventgate.sinks.security.SecuredSink.gateway;
 /**
  * The Kafka sink over TLS ({@code security.protocol=SSL}) and mutual TLS, against an in-JVM broker
  * whose certificates come from a CA made in the test: EventGate trusts the broker through a
- * truststore or a PEM CA file, and proves itself with a PKCS12 or PEM keystore. An untrusted broker
- * and an expired client certificate each fail the publish with a plain reason.
+ * truststore or a PEM CA file, and proves itself with a PKCS12 or PEM keystore. An untrusted broker,
+ * a broker whose certificate has expired or names another host, and an expired client certificate
+ * each fail the publish with a plain reason.
  */
 class KafkaTlsTest {
 
@@ -78,6 +79,20 @@ class KafkaTlsTest {
                 "ssl.truststore.type", "PKCS12", "ssl.truststore.location", other.toString(),
                 "ssl.truststore.password", OTHER_PASSWORD))) {
             assertRefused(gateway, "certificate not trusted");
+        }
+    }
+
+    @Test
+    void aBrokerWhoseCertificateHasExpiredIsNotTrusted() {
+        try (RunningGateway gateway = gateway(SecuredKafka.EXPIRED, truststore())) {
+            assertRefused(gateway, "the broker's certificate has expired or is not yet valid");
+        }
+    }
+
+    @Test
+    void aBrokerWhoseCertificateNamesAnotherHostIsNotTrusted() {
+        try (RunningGateway gateway = gateway(SecuredKafka.WRONG_HOST, truststore())) {
+            assertRefused(gateway, "the broker's certificate is not issued for the broker's host name");
         }
     }
 
