@@ -77,6 +77,15 @@ public final class Delivery {
     }
 
     /**
+     * What is left of the sink's deadline for this share, counted from the fan-out (so that the time
+     * the share waited for one of the sink's threads counts too); 0 once it is gone. A batch sink
+     * route gives it to its sink, which then starts no call that could not end in time.
+     */
+    public long remainingMs() {
+        return Math.max(0, sink.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    /**
      * Records the sink's answer for the event at {@code position}: {@code error} null when it
      * acknowledged it. An acknowledgement after the sink's deadline counts as late. The first answer stays.
      */

@@ -148,20 +148,27 @@ public final class EventBridgeSink implements AutoCloseable {
     /** ... and at most this many bytes of entries per call (an entry: Source, DetailType, Detail, and 14 for Time). */
     static final int MAX_BYTES_PER_CALL = 256 * 1024;
 
+    /** {@link #putAll(List, String, long)} with the whole deadline, counted from this call. */
+    public List<String> putAll(List<String> details, String topic) {
+        return putAll(details, topic, deadlineMs);
+    }
+
     /**
      * Puts a batch's events on the bus (the batch route, {@code direct:batch-sink-eventbridge}, which
      * calls this on the sink's pool): PutEvents calls of at most {@value #MAX_ENTRIES_PER_CALL} entries
      * and 256 KB each, one after the other on this thread (the client is the synchronous one, see the
-     * class comment), each entry as {@link #request} makes it. All of them within the sink's deadline
-     * (less {@value #MARGIN_MS} ms), counted from this call: a call gets only the time left, and no call
-     * starts once it is gone; its events fail as not sent.
+     * class comment), each entry as {@link #request} makes it. All of them within what is left of the
+     * sink's deadline ({@code remainingMs}, counted by the gateway from the fan-out, so that the time
+     * spent waiting for a thread of the pool counts), less {@value #MARGIN_MS} ms: a call gets only the
+     * time left, and no call starts once it is gone; its events fail as not sent.
      *
+     * @param remainingMs what is left of the sink's deadline now; the whole deadline if it is longer
      * @return per event, null when EventBridge accepted it, else the reason (a rejected entry, or its
      *         call's failure as {@link #describe(Throwable)} words it)
      */
-    public List<String> putAll(List<String> details, String topic) {
+    public List<String> putAll(List<String> details, String topic, long remainingMs) {
         String[] errors = new String[details.size()];
-        long endNanos = System.nanoTime() + Duration.ofMillis(deadlineMs - MARGIN_MS).toNanos();
+        long endNanos = System.nanoTime() + Duration.ofMillis(Math.min(deadlineMs, remainingMs) - MARGIN_MS).toNanos();
         int start = 0;
         while (start < details.size()) {
             // The calls share the sink's deadline: each gets what is left of it, and once too little is
@@ -170,7 +177,8 @@ public final class EventBridgeSink implements AutoCloseable {
             long leftMs = (endNanos - System.nanoTime()) / 1_000_000;
             if (leftMs < MIN_CALL_TIMEOUT_MS) {
                 Arrays.fill(errors, start, details.size(), "Not sent to EventBridge: the sink's deadline of "
-                        + deadlineMs + " ms passed while the batch's earlier calls ran");
+                        + deadlineMs + (start == 0 ? " ms passed while the batch waited for the sink"
+                                : " ms passed while the batch's earlier calls ran"));
                 break;
             }
             int end = start;
