@@ -40,6 +40,20 @@ public final class SinkOutcomes implements AutoCloseable {
         return false;
     }
 
+    /**
+     * What is left of the deadline of the sink {@code sinkName} for this event, counted from the
+     * fan-out, 0 once it is gone; null for a sink that this event does not go to. A sink route can give
+     * it to its sink, which then starts no call that could not end in time.
+     */
+    public Long remainingMs(String sinkName) {
+        for (SinkDirectory.Sink sink : sinks) {
+            if (sink.name().equals(sinkName)) {
+                return Math.max(0, sink.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000);
+            }
+        }
+        return null;
+    }
+
     /** Records a sink's answer; {@code error} is null when it acknowledged the event. */
     public void record(String sinkName, String error) {
         SinkDirectory.Sink sink = null;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A batch's PutEvents calls run one after the other and share the EventBridge sink's deadline. With
+ * The EventBridge sink's deadline counts from the fan-out, for a batch and for single events. A batch's PutEvents calls run one after the other and share the EventBridge sink's deadline. With
  * an EventBridge that takes {@value FakeEventBridge#SLOW_MS} ms per call and a deadline that holds
  * about two of them, the share still answers in time: the chunks EventBridge accepted are 202 in the
  * results (and so recorded as acknowledged), the others 500 {@code eventbridge}; the client's retry of
@@ -165,6 +165,41 @@ class EventBridgeBatchDeadlineTest {
             assertTrue(bodies.stream().anyMatch(body -> json(body).get("results").size() == 30
                             && body.split("passed while the batch waited for the sink", -1).length == 31),
                     "the batch that waited fails every event as not sent");
+        } finally {
+            eventBridge.behave(Behaviour.ACCEPT);
+        }
+    }
+
+    /**
+     * The same for single events: with one thread and calls of 500 ms, five events at once cannot all
+     * be sent within the deadline of 1600 ms. The calls made get only what is left of it, and the
+     * events that waited too long are not sent at all (before, each call got the whole deadline from
+     * when its thread took it, so that the last events landed on the bus after their 500).
+     */
+    @Test
+    void singleEventsThatWaitedForTheSinksThreadAreNotSentPastTheirDeadline() throws Exception {
+        eventBridge.behave(Behaviour.SLOW);
+        try (RunningGateway oneThread = RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", "",
+                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
+                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
+                "eventgate.eventbridge.max_attempts", "1",
+                "eventgate.eventbridge.max_concurrency", "1",
+                "eventgate.sinks.eventbridge.timeout_ms", "1600"))) {
+            int callsBefore = eventBridge.requests().size();
+            List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, 5)
+                    .mapToObj(n -> CompletableFuture.supplyAsync(() -> oneThread.post("/topics/" + TEST,
+                            oneThread.token("TestUser"), Events.test(Events.id()))))
+                    .toList();
+            List<String> bodies = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                bodies.add(answer.get().body());
+            }
+            int made = settledCalls() - callsBefore;
+
+            assertTrue(made <= 3, "no call starts once an event's deadline is gone: " + made + " calls, " + bodies);
+            assertTrue(bodies.stream().filter(body -> body.contains("passed while the event waited for the sink")).count() >= 2,
+                    "the events that waited are not sent, and say why: " + bodies);
         } finally {
             eventBridge.behave(Behaviour.ACCEPT);
         }

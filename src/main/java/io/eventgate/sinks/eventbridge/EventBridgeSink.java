@@ -132,6 +132,35 @@ public final class EventBridgeSink implements AutoCloseable {
                 .build()).build();
     }
 
+    /**
+     * {@link #request(String, String, String)} within what is left of the sink's deadline
+     * ({@code remainingMs}, counted by the gateway from the fan-out, so that the time the event waited
+     * for a thread of the sink's pool counts): the call's timeout is cut to it, less {@value #MARGIN_MS}
+     * ms, and when too little is left the call is not made (a {@link WaitTimeoutException}), rather
+     * than made after the gateway has stopped waiting for it and told the client that the event failed.
+     *
+     * @param remainingMs what is left of the sink's deadline; null: the whole deadline
+     */
+    public PutEventsRequest requestWithin(String detail, String topic, String eventBusArn, Long remainingMs) {
+        PutEventsRequest request = request(detail, topic, eventBusArn);
+        if (remainingMs == null || remainingMs >= deadlineMs) {
+            return request;
+        }
+        long leftMs = remainingMs - MARGIN_MS;
+        if (leftMs < MIN_CALL_TIMEOUT_MS) {
+            throw new WaitTimeoutException("Not sent to EventBridge: the sink's deadline of " + deadlineMs
+                    + " ms passed while the event waited for the sink");
+        }
+        return request.toBuilder().overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMillis(leftMs))).build();
+    }
+
+    /** An event not sent because the sink's deadline passed while it waited for one of the sink's threads. */
+    public static final class WaitTimeoutException extends RuntimeException {
+        WaitTimeoutException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** Passes an accepted answer; an entry that EventBridge rejected is a {@link PutEventsFailure}. */
     public static void checkAccepted(PutEventsResponse response) {
         Integer failed = response.failedEntryCount();
