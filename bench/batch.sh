@@ -8,6 +8,10 @@
 # Usage: bench/batch.sh [--smoke] [BatchBench options]
 #   --smoke          a second per point (CI keeps the benchmark working; figures mean nothing)
 #   options          --seconds N (10), --warmup N (5), --clients N (16), --events N (100), --rounds N (2)
+#   --ledger-before JAR   instead: the shared delivery ledger (delivery.repository=jdbc, table on an embedded
+#                    Postgres), batches only, this working copy's jar ("after") and JAR ("before", e.g. built
+#                    from an older commit in a second worktree) side by side in one run; ratios after / before
+#                    of events/s and of EventGate's and Postgres's CPU per event (target/bench/batch-ledger.md)
 # Environment: EVENTGATE_JAVA_OPTS  EventGate's JVM flags (default: the README's launch settings,
 #                                   "@jvm.options -XX:SharedArchiveFile=target/eventgate.jsa")
 #              EVENTGATE_*          settings passed to EventGate (EVENTGATE_SINK_MAX_IN_FLIGHT defaults to

@@ -9,16 +9,20 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Retry-safe delivery for a batch, per event, as {@link RetrySafeDelivery} does it for one event:
- * {@link #lookUp} before the plan finds, for each event that has an identity, the sinks that already
- * acknowledged it ({@link BatchPlan} leaves them out), and {@link #record} after the fan-out records
- * each sink's acknowledgement of each event it got in time. With {@code delivery.repository=jdbc}
- * both run on the ledger's own pool, never on the HTTP front door's event loop.
+ * Retry-safe delivery for a batch, with the answers per event that {@link RetrySafeDelivery} gives for
+ * one event: {@link #lookUp} before the plan finds, for each event that has an identity, the sinks that
+ * already acknowledged it ({@link BatchPlan} leaves them out), and {@link #record} after the fan-out
+ * records each sink's acknowledgement of each event it got in time. Both ask the ledger once for the
+ * whole batch ({@link DeliveryLedger#acknowledgedSinks}, {@link DeliveryLedger#acknowledged(String,
+ * java.util.Collection, String)}): with {@code delivery.repository=jdbc} that is one statement per sink,
+ * not one per event and sink, and both run on the ledger's own pool, never on the HTTP front door's
+ * event loop.
  */
 final class BatchLedger {
 
@@ -90,20 +94,20 @@ final class BatchLedger {
     private void lookUpAll(Exchange exchange) {
         Known known = exchange.getProperty(PROPERTY, Known.class);
         String topic = exchange.getProperty(Exchanges.TOPIC, String.class);
-        List<SinkDirectory.Sink> active = sinks.active();
-        for (int i = 0; i < known.ids().length; i++) {
-            String id = known.ids()[i];
-            if (id == null) {
-                continue;
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : known.ids()) {
+            if (id != null) {
+                ids.add(id);
             }
-            List<SinkDirectory.Sink> pending = ledger.pendingSinks(topic, id, active);
-            if (pending.size() < active.size()) {
-                Set<String> have = new HashSet<>();
-                for (SinkDirectory.Sink sink : active) {
-                    if (!pending.contains(sink)) {
-                        have.add(sink.name());
-                    }
-                }
+        }
+        // the whole batch at once: with the shared table, one query per sink rather than one per event and sink
+        Map<String, Set<String>> acknowledged = ledger.acknowledgedSinks(topic, ids, sinks.active());
+        if (acknowledged.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < known.ids().length; i++) {
+            Set<String> have = known.ids()[i] == null ? null : acknowledged.get(known.ids()[i]);
+            if (have != null) {
                 known.acknowledged()[i] = Set.copyOf(have);
             }
         }
@@ -115,12 +119,15 @@ final class BatchLedger {
         BatchOutcomes outcomes = exchange.getProperty(BatchOutcomes.PROPERTY, BatchOutcomes.class);
         for (Delivery delivery : outcomes.deliveries()) {
             List<BatchEvent> events = delivery.events();
+            Set<String> ids = new LinkedHashSet<>();
             for (int position = 0; position < events.size(); position++) {
                 String id = known.ids()[events.get(position).index()];
                 if (id != null && delivery.error(position) == null) {
-                    ledger.acknowledged(topic, id, delivery.sink().name());
+                    ids.add(id);
                 }
             }
+            // the sink's share at once: with the shared table, one insert per sink
+            ledger.acknowledged(topic, ids, delivery.sink().name());
         }
     }
 }

@@ -25,11 +25,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +55,8 @@ import java.util.regex.Pattern;
  * table on the Postgres database that several instances (and Lambda containers) share
  * ({@code delivery.repository=jdbc}, {@link SharedJdbcRepository}).
  *
- * <p>The API is per event and never throws: a repository that fails counts as "not acknowledged",
+ * <p>The API is per event, or per batch of events ({@link #acknowledgedSinks}, one statement per sink
+ * with the shared table), and never throws: a repository that fails counts as "not acknowledged",
  * so the event goes to the sink (again). With the JDBC repository the calls block on the database:
  * call them off the event loop ({@link #blocking()}; {@link #executor()} is a pool for that).
  */
@@ -213,6 +220,78 @@ public final class DeliveryLedger extends ServiceSupport {
         }
     }
 
+    /**
+     * For a batch: of the events {@code ids} of {@code topic}, those that a sink of {@code sinks} already
+     * acknowledged (within the expiry), each with the names of those sinks; an event no sink has is
+     * absent. The same answers as {@link #pendingSinks} per event, asked with one statement per sink
+     * with the shared table (none for a sink whose answers this instance holds in memory). A sink whose
+     * repository cannot tell has acknowledged none of the events it did not record here.
+     */
+    public Map<String, Set<String>> acknowledgedSinks(String topic, Collection<String> ids, List<SinkDirectory.Sink> sinks) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String id : ids) {
+            keys.computeIfAbsent(id, i -> key(topic, i));
+        }
+        Map<String, Set<String>> acknowledged = new HashMap<>();
+        for (SinkDirectory.Sink sink : sinks) {
+            Set<String> have = hasAll(sink.name(), keys.values());
+            if (have.isEmpty()) {
+                continue;
+            }
+            keys.forEach((id, key) -> {
+                if (have.contains(key)) {
+                    acknowledged.computeIfAbsent(id, i -> new HashSet<>()).add(sink.name());
+                }
+            });
+        }
+        return acknowledged;
+    }
+
+    /**
+     * For a batch: records that the sink acknowledged each of the events {@code ids} of {@code topic}
+     * durably, with one statement with the shared table. As {@link #acknowledged(String, String, String)}:
+     * call it only with the events the sink acknowledged in time.
+     */
+    public void acknowledged(String topic, Collection<String> ids, String sink) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        for (String id : ids) {
+            keys.add(key(topic, id));
+        }
+        try {
+            IdempotentRepository repository = repository(sink);
+            if (repository instanceof SharedJdbcRepository shared) {
+                shared.addAll(keys);
+            } else {
+                keys.forEach(repository::add);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Delivery ledger: cannot record that {} has {} event(s) of {}: {}", sink, keys.size(), topic, e.toString());
+        }
+    }
+
+    /** Of {@code keys}, those the sink acknowledged; none that it did not record here when its repository cannot tell. */
+    private Set<String> hasAll(String sink, Collection<String> keys) {
+        try {
+            IdempotentRepository repository = repository(sink);
+            if (repository instanceof SharedJdbcRepository shared) {
+                return shared.containsAll(keys);
+            }
+            Set<String> found = new HashSet<>();
+            for (String key : keys) {
+                if (repository.contains(key)) {
+                    found.add(key);
+                }
+            }
+            return found;
+        } catch (RuntimeException e) {
+            LOG.warn("Delivery ledger: cannot tell whether {} has {} event(s): {}", sink, keys.size(), e.toString());
+            return Set.of();
+        }
+    }
+
     private boolean has(String sink, String key) {
         try {
             return repository(sink).contains(key);
@@ -359,6 +438,7 @@ public final class DeliveryLedger extends ServiceSupport {
         private final JdbcTemplate template;
         private final TransactionTemplate transactions;
         private final SharedJdbcRepository.Availability database;
+        private final AcknowledgementTable batches;
         private final String table;
         private final long expirySeconds;
         private final long retryMillis;
@@ -381,6 +461,7 @@ public final class DeliveryLedger extends ServiceSupport {
             this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
             this.database = new SharedJdbcRepository.Availability(retryMillis);
+            this.batches = new AcknowledgementTable(template, table, expirySeconds);
         }
 
         /** The table's name; the database must be configured. */
@@ -412,7 +493,7 @@ public final class DeliveryLedger extends ServiceSupport {
                     + " ON CONFLICT (processorName, messageId) DO UPDATE SET createdAt = EXCLUDED.createdAt");
             shared.setDeleteString("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?");
             shared.setClearString("DELETE FROM " + table + " WHERE processorName = ?");
-            return new SharedJdbcRepository(sink, local, shared, database, maxUnwritten);
+            return new SharedJdbcRepository(sink, local, shared, batches, database, maxUnwritten);
         }
 
         /** Reads at most one row of the table, on {@code pool}: "ok", or what is wrong, in plain words. */

@@ -6,6 +6,12 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,14 +32,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * After a failure the table is left alone for {@link Availability#retryNanos}, so that only the first
  * publish after an outage waits for the connection timeout.
+ *
+ * <p>A batch of events is looked up and recorded with one statement for all its keys
+ * ({@link #containsAll}, {@link #addAll}, {@link AcknowledgementTable}), with the same guarantees; the
+ * keys queued while the table was down are written the same way, {@value #FLUSH_CHUNK} per statement.
  */
 final class SharedJdbcRepository implements IdempotentRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedJdbcRepository.class);
+    /** At most this many queued keys per statement of {@link #flush()}. */
+    static final int FLUSH_CHUNK = 500;
 
     private final String sink;
     private final ExpiringMemoryRepository local;
     private final JdbcMessageIdRepository shared;
+    private final AcknowledgementTable table;
     private final Availability database;
     private final int maxUnwritten;
     private final ConcurrentLinkedDeque<String> unwritten = new ConcurrentLinkedDeque<>();
@@ -41,10 +54,11 @@ final class SharedJdbcRepository implements IdempotentRepository {
     private final AtomicLong dropped = new AtomicLong();
 
     SharedJdbcRepository(String sink, ExpiringMemoryRepository local, JdbcMessageIdRepository shared,
-                         Availability database, int maxUnwritten) {
+                         AcknowledgementTable table, Availability database, int maxUnwritten) {
         this.sink = sink;
         this.local = local;
         this.shared = shared;
+        this.table = table;
         this.database = database;
         this.maxUnwritten = maxUnwritten;
     }
@@ -76,14 +90,66 @@ final class SharedJdbcRepository implements IdempotentRepository {
         return added;
     }
 
+    /**
+     * Of {@code keys}, those acknowledged: the ones this instance recorded, and of the others those the
+     * table holds, asked in one query (none when memory knows them all). When the table fails, or is
+     * left alone after a failure, only memory answers, as {@link #contains} does.
+     */
+    Set<String> containsAll(Collection<String> keys) {
+        Set<String> found = new HashSet<>();
+        Set<String> ask = new LinkedHashSet<>();
+        for (String key : keys) {
+            if (local.contains(key)) {
+                found.add(key);
+            } else {
+                ask.add(key);
+            }
+        }
+        if (ask.isEmpty() || !database.available()) {
+            return found;
+        }
+        try {
+            found.addAll(table.acknowledged(sink, ask));
+            database.succeeded();
+        } catch (RuntimeException e) {
+            database.failed(e);
+        }
+        return found;
+    }
+
+    /**
+     * Records {@code keys} in memory, then in the table with one insert; when the table fails (or is
+     * left alone after a failure) they are queued for {@link #flush()}, as {@link #add} does.
+     */
+    void addAll(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        for (String key : keys) {
+            local.add(key);
+        }
+        if (!database.available() || !writeAll(keys)) {
+            keys.forEach(this::queue);
+        }
+    }
+
     /** Writes the keys that could not be written before; false when the database failed again. */
     boolean flush() {
-        String key;
-        while ((key = unwritten.pollFirst()) != null) {
-            unwrittenCount.decrementAndGet();
-            if (!write(key)) {
-                unwritten.offerFirst(key);
-                unwrittenCount.incrementAndGet();
+        while (true) {
+            List<String> chunk = new ArrayList<>();
+            String key;
+            while (chunk.size() < FLUSH_CHUNK && (key = unwritten.pollFirst()) != null) {
+                chunk.add(key);
+            }
+            if (chunk.isEmpty()) {
+                break;
+            }
+            unwrittenCount.addAndGet(-chunk.size());
+            if (!writeAll(chunk)) {
+                for (int i = chunk.size() - 1; i >= 0; i--) {
+                    unwritten.offerFirst(chunk.get(i));
+                }
+                unwrittenCount.addAndGet(chunk.size());
                 return false;
             }
         }
@@ -103,6 +169,17 @@ final class SharedJdbcRepository implements IdempotentRepository {
     private boolean write(String key) {
         try {
             shared.add(key);
+            database.succeeded();
+            return true;
+        } catch (RuntimeException e) {
+            database.failed(e);
+            return false;
+        }
+    }
+
+    private boolean writeAll(Collection<String> keys) {
+        try {
+            table.record(sink, keys);
             database.succeeded();
             return true;
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.eventgate.bench;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -31,6 +32,13 @@ import java.util.Map;
  * {@code --warmup N} (5), {@code --clients N} (16), {@code --events N} per batch (100), {@code --rounds N}
  * (2: batch, single, batch, single), {@code --batch-only} (no single-event points: to profile the batch path). System properties from the script: {@code bench.cp},
  * {@code bench.commit}, {@code bench.clkTck}, {@code bench.out}.
+ *
+ * <p>{@code --ledger-before <jar>} measures the shared delivery ledger ({@code delivery.repository=jdbc})
+ * instead: two EventGates at once, this working copy's {@code target/eventgate.jar} ("after") and
+ * {@code <jar>} ("before", e.g. built from an older commit in a second worktree), both with the ledger's
+ * table on one embedded Postgres (zonky, {@code synchronous_commit=on} as on a server) and the Kafka sink
+ * only; batch points alternate between them, so the ratios after / before come from one run. Postgres's
+ * CPU (the postmaster and its backends) is counted per event too, as the ledger's statements cost there.
  */
 public final class BatchBench {
 
@@ -46,6 +54,8 @@ public final class BatchBench {
     private final int rounds;
     /** Only the batch path (for profiling it alone); the single-event rows then repeat the batch's. */
     private final boolean batchOnly;
+    /** {@code --ledger-before}: the jar of the "before" EventGate for the shared-ledger comparison; null: not that run. */
+    private final String ledgerBefore;
     private final Path out;
     private final String cp = System.getProperty("bench.cp", System.getProperty("java.class.path"));
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -70,6 +80,7 @@ public final class BatchBench {
         events = Integer.parseInt(o.getOrDefault("events", "100"));
         rounds = Integer.parseInt(o.getOrDefault("rounds", smoke ? "1" : "2"));
         batchOnly = o.containsKey("batch-only");
+        ledgerBefore = o.get("ledger-before");
         out = Path.of(System.getProperty("bench.out", "target/bench"));
         Files.createDirectories(out);
         String opts = System.getenv().getOrDefault("EVENTGATE_JAVA_OPTS", "").trim();
@@ -112,6 +123,9 @@ public final class BatchBench {
     }
 
     private int run() throws Exception {
+        if (ledgerBefore != null) {
+            return runLedger();
+        }
         long started = System.nanoTime();
         String loadBefore = ProcStat.loadAverage();
         Path logs = Files.createDirectories(out.resolve("logs"));
@@ -196,6 +210,172 @@ public final class BatchBench {
         return problems.isEmpty() ? 0 : 1;
     }
 
+    /** {@code --ledger-before}: the shared delivery ledger, before / after, side by side in one run. */
+    private int runLedger() throws Exception {
+        long started = System.nanoTime();
+        String loadBefore = ProcStat.loadAverage();
+        Path logs = Files.createDirectories(out.resolve("logs"));
+        Path beforeJar = Path.of(ledgerBefore).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(beforeJar)) {
+            throw new IllegalArgumentException("--ledger-before: no jar " + beforeJar);
+        }
+        line("## Batch publish with the shared delivery ledger (`delivery.repository=jdbc`), before / after: "
+                + (smoke ? "smoke run" : "run") + " of " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
+        line();
+        line("- command: `bench/batch.sh" + (smoke ? " --smoke" : "") + " --ledger-before " + ledgerBefore + "`"
+                + (gatewayOpts.isEmpty() ? "" : ", `EVENTGATE_JAVA_OPTS=\"" + String.join(" ", gatewayOpts) + "\"`"));
+        line("- after: `target/eventgate.jar` of commit `" + System.getProperty("bench.commit", "?") + "`; before: `"
+                + beforeJar + "` (commit `" + commitOf(beforeJar) + "`)");
+        line("- machine: " + ProcStat.machine());
+        line("- both EventGates run at once (`LOG_LEVEL=WARN`, the example `conf/`, Kafka sink only, the ledger's table on"
+                + " one embedded Postgres 14, `synchronous_commit=on`, its default pool of 2 connections and 4 ledger threads);"
+                + " the points alternate between them. " + clients + " clients; a batch is " + events + " copies of the "
+                + BenchEvent.SIZE + "-byte event, each send with new event ids (so each batch is looked up and recorded);"
+                + " warm-up " + warmup + " s and " + seconds + " s measured per point, " + rounds + " round(s)");
+        line();
+
+        startBroker(logs);
+        Path pgDir = Files.createTempDirectory(out.toAbsolutePath(), "ledger-pg");
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(true)
+                .setServerConfig("synchronous_commit", "on").start()) {
+            ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
+                    Files.readAllLines(pgDir.resolve("postmaster.pid")).get(0).trim())).orElseThrow();
+            List<String> ledgerOpts = new ArrayList<>(gatewayOpts);
+            ledgerOpts.addAll(List.of("-Deventgate.postgres.host=localhost", "-Deventgate.postgres.port=" + postgres.getPort(),
+                    "-Deventgate.postgres.database=postgres", "-Deventgate.postgres.user=postgres",
+                    "-Deventgate.postgres.migrate=true", "-Deventgate.sinks.postgres.enabled=false",
+                    "-Deventgate.delivery.repository=jdbc"));
+            int afterPort = BenchProcesses.freePort();
+            Process after = startJar(Path.of("target/eventgate.jar"), ledgerOpts, afterPort, logs.resolve("batch-ledger-after.log"));
+            int beforePort = BenchProcesses.freePort();
+            Process before = startJar(beforeJar, ledgerOpts, beforePort, logs.resolve("batch-ledger-before.log"));
+            // uncounted warm-up of both
+            point(before, beforePort, postmaster, batch, events, 0, smoke ? 1 : 10);
+            point(after, afterPort, postmaster, batch, events, 0, smoke ? 1 : 10);
+            List<Measured> befores = new ArrayList<>();
+            List<Measured> afters = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                // the order alternates too, so that neither is always measured second
+                if (r % 2 == 0) {
+                    befores.add(point(before, beforePort, postmaster, batch, events, warmup, seconds));
+                    afters.add(point(after, afterPort, postmaster, batch, events, warmup, seconds));
+                } else {
+                    afters.add(point(after, afterPort, postmaster, batch, events, warmup, seconds));
+                    befores.add(point(before, beforePort, postmaster, batch, events, warmup, seconds));
+                }
+                System.err.printf(Locale.ROOT, "[batch-bench] round %d: before %.0f events/s, after %.0f events/s%n",
+                        r + 1, befores.get(r).point().eventsPerSecond(), afters.get(r).point().eventsPerSecond());
+            }
+
+            line("| round | EventGate | requests/s | events/s | p50 ms | p99 ms | EventGate CPU µs/event | Postgres CPU µs/event | broker CPU µs/event | other answers |");
+            line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            for (int r = 0; r < rounds; r++) {
+                ledgerRow(r + 1, "before", befores.get(r));
+                ledgerRow(r + 1, "after", afters.get(r));
+            }
+            line();
+            line("| round | events/s after / before | EventGate CPU per event after / before | Postgres CPU per event after / before |");
+            line("| --- | --- | --- | --- |");
+            for (int r = 0; r < rounds; r++) {
+                Measured b = befores.get(r);
+                Measured a = afters.get(r);
+                line("| " + (r + 1) + " | " + fmt2(a.point().eventsPerSecond() / b.point().eventsPerSecond()) + " | "
+                        + fmt2(a.point().gatewayUsPerEvent() / b.point().gatewayUsPerEvent()) + " | "
+                        + fmt2(a.alsoUsPerEvent() / b.alsoUsPerEvent()) + " |");
+            }
+            line();
+            line("Load average (1, 5, 15 min) before / after: " + loadBefore + " / " + ProcStat.loadAverage()
+                    + "; run time " + String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - started) / 1e9) + ".");
+            // Each accepted event must have been recorded: a ledger that gave up (its pool full) would look fast.
+            long accepted = 0;
+            for (Measured m : befores) {
+                accepted += m.point().events();
+            }
+            for (Measured m : afters) {
+                accepted += m.point().events();
+            }
+            long rows = ackRows(postgres);
+            line("Rows in `eventgate_delivery_acks` at the end: " + fmt0(rows) + " (events accepted in the measured windows: "
+                    + fmt0(accepted) + "; the warm-ups' rows are there too).");
+            if (rows < accepted) {
+                problems.add("the shared table holds " + rows + " rows, fewer than the " + accepted
+                        + " events accepted: the ledger did not record each event");
+            }
+            for (Measured m : concat(befores, afters)) {
+                if (m.point().events() == 0 || !m.point().others().isEmpty()) {
+                    problems.add("a point had other answers: " + m.point().others() + " (" + m.point().events() + " events accepted)");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            line();
+            line("**Problems (the benchmark did not run as intended):**");
+            problems.forEach(p -> line("- " + p));
+        }
+        line();
+        Files.writeString(out.resolve("batch-ledger.md"), md.toString());
+        System.out.print(md);
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static List<Measured> concat(List<Measured> a, List<Measured> b) {
+        List<Measured> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private void ledgerRow(int round, String which, Measured m) {
+        Point p = m.point();
+        line("| " + round + " | " + which + " | " + fmt0(p.requestsPerSecond()) + " | " + fmt0(p.eventsPerSecond()) + " | "
+                + Latencies.ms(p.p50()) + " | " + Latencies.ms(p.p99()) + " | " + fmt1(p.gatewayUsPerEvent()) + " | "
+                + fmt1(m.alsoUsPerEvent()) + " | " + fmt1(p.brokerUsPerEvent()) + " | "
+                + (p.others().isEmpty() ? "none" : p.others()) + " |");
+    }
+
+    /** EventGate from {@code jar}, with {@code opts}; returns once it answers the batch with 202. */
+    private Process startJar(Path jar, List<String> opts, int onPort, Path log) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(gatewayEnv);
+        env.put("CAMEL_SERVER_PORT", String.valueOf(onPort));
+        env.put("LOG_LEVEL", "WARN");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(opts);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        Process started = children.start("eventgate-" + log.getFileName(), cmd, env, log, false, 2);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (started.isAlive() && System.nanoTime() < deadline) {
+            try (HttpConnection c = new HttpConnection(HOST, onPort, 10_000)) {
+                if (c.exchange(batch).status() == 202) {
+                    return started;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(jar + " gave no 202 within 60 s, see " + log);
+    }
+
+    private static long ackRows(EmbeddedPostgres postgres) throws java.sql.SQLException {
+        try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement();
+             var r = s.executeQuery("SELECT count(*) FROM eventgate_delivery_acks")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** The short commit of the work tree that holds {@code jar} ({@code <tree>/target/x.jar}), or "?". */
+    private static String commitOf(Path jar) {
+        try {
+            Process git = new ProcessBuilder("git", "-C", jar.getParent().getParent().toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true).start();
+            String text = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.waitFor() == 0 ? text : "?";
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     private void row(int round, String path, Point p) {
         line("| " + round + " | " + path + " | " + fmt0(p.requestsPerSecond()) + " | " + fmt0(p.eventsPerSecond()) + " | "
                 + Latencies.ms(p.p50()) + " | " + Latencies.ms(p.p99()) + " | " + fmt1(p.gatewayUsPerEvent()) + " | "
@@ -203,19 +383,49 @@ public final class BatchBench {
     }
 
     private Point point(byte[] request, int perRequest, double warmupS, double measureS) throws Exception {
+        return point(gateway, port, null, request, perRequest, warmupS, measureS).point();
+    }
+
+    /** A point with the CPU of a third process tree as well ({@code also}, e.g. Postgres; null: none). */
+    private record Measured(Point point, long alsoCpuNs) {
+
+        double alsoUsPerEvent() {
+            return point.events() == 0 ? Double.NaN : alsoCpuNs / 1e3 / point.events();
+        }
+    }
+
+    private Measured point(Process target, int targetPort, ProcessHandle also, byte[] request, int perRequest,
+                           double warmupS, double measureS) throws Exception {
         long from = System.nanoTime() + (long) (warmupS * 1e9);
         long to = from + (long) (measureS * 1e9);
-        HttpLoad load = new HttpLoad(HOST, port, request, 202, clients, 30_000, null).start(from, to, to + 6_000_000_000L);
+        HttpLoad load = new HttpLoad(HOST, targetPort, request, 202, clients, 30_000, null).start(from, to, to + 6_000_000_000L);
         BareProducer.sleepUntil(from);
-        long g0 = ProcStat.cpuNanos(gateway.pid());
+        long g0 = ProcStat.cpuNanos(target.pid());
         long b0 = ProcStat.cpuNanos(broker.pid());
+        Map<Long, Long> a0 = treeCpuNanos(also);
         BareProducer.sleepUntil(to);
-        long g1 = ProcStat.cpuNanos(gateway.pid());
+        long g1 = ProcStat.cpuNanos(target.pid());
         long b1 = ProcStat.cpuNanos(broker.pid());
+        Map<Long, Long> a1 = treeCpuNanos(also);
         HttpLoad.Result r = load.await();
         long accepted = r.ok() * perRequest;
-        return new Point(r.perSecond(), r.perSecond() * perRequest, r.answered().percentile(50),
-                r.answered().percentile(99), g1 - g0, b1 - b0, accepted, r.othersSummary(202));
+        long alsoNs = 0;
+        for (Map.Entry<Long, Long> e : a1.entrySet()) {
+            alsoNs += e.getValue() - a0.getOrDefault(e.getKey(), 0L);
+        }
+        return new Measured(new Point(r.perSecond(), r.perSecond() * perRequest, r.answered().percentile(50),
+                r.answered().percentile(99), g1 - g0, b1 - b0, accepted, r.othersSummary(202)), alsoNs);
+    }
+
+    /** CPU per process of {@code root} and its descendants (a process that ended in between is not counted). */
+    private static Map<Long, Long> treeCpuNanos(ProcessHandle root) {
+        Map<Long, Long> cpu = new HashMap<>();
+        if (root != null) {
+            cpu.put(root.pid(), ProcStat.cpuNanos(root.pid()));
+            root.descendants().forEach(p -> cpu.put(p.pid(), ProcStat.cpuNanos(p.pid())));
+            cpu.values().removeIf(ns -> ns < 0);
+        }
+        return cpu;
     }
 
     private void startBroker(Path logs) throws Exception {
