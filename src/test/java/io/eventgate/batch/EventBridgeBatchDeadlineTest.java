@@ -141,13 +141,7 @@ class EventBridgeBatchDeadlineTest {
     @Test
     void aBatchThatWaitedForTheSinksThreadMakesNoCallPastItsDeadline() throws Exception {
         eventBridge.behave(Behaviour.SLOW); // 500 ms a call: three calls fill the deadline of 1600 ms
-        try (RunningGateway oneThread = RunningGateway.start(Map.of(
-                "eventgate.kafka_bootstrap_server", "",
-                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
-                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
-                "eventgate.eventbridge.max_attempts", "1",
-                "eventgate.eventbridge.max_concurrency", "1",
-                "eventgate.sinks.eventbridge.timeout_ms", "1600"))) {
+        try (RunningGateway oneThread = oneThreadGateway()) {
             int callsBefore = eventBridge.requests().size();
             List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, 2)
                     .mapToObj(n -> CompletableFuture.supplyAsync(() -> oneThread.post("/topics/" + TEST + "/batch",
@@ -179,13 +173,7 @@ class EventBridgeBatchDeadlineTest {
     @Test
     void singleEventsThatWaitedForTheSinksThreadAreNotSentPastTheirDeadline() throws Exception {
         eventBridge.behave(Behaviour.SLOW);
-        try (RunningGateway oneThread = RunningGateway.start(Map.of(
-                "eventgate.kafka_bootstrap_server", "",
-                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
-                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
-                "eventgate.eventbridge.max_attempts", "1",
-                "eventgate.eventbridge.max_concurrency", "1",
-                "eventgate.sinks.eventbridge.timeout_ms", "1600"))) {
+        try (RunningGateway oneThread = oneThreadGateway()) {
             int callsBefore = eventBridge.requests().size();
             List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, 5)
                     .mapToObj(n -> CompletableFuture.supplyAsync(() -> oneThread.post("/topics/" + TEST,
@@ -203,6 +191,17 @@ class EventBridgeBatchDeadlineTest {
         } finally {
             eventBridge.behave(Behaviour.ACCEPT);
         }
+    }
+
+    /** A gateway whose EventBridge sink has one thread, and the deadline of 1600 ms. */
+    private static RunningGateway oneThreadGateway() {
+        return RunningGateway.start(Map.of(
+                "eventgate.kafka_bootstrap_server", "",
+                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
+                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
+                "eventgate.eventbridge.max_attempts", "1",
+                "eventgate.eventbridge.max_concurrency", "1",
+                "eventgate.sinks.eventbridge.timeout_ms", "1600"));
     }
 
     /** The number of calls the bus has had, once a call still running can add no more. */
