@@ -43,6 +43,7 @@ class SinkDeadlineTest {
         Files.writeString(routes.resolve("slow.yaml"), sink("slow", 1200));
         Files.writeString(routes.resolve("stuck.yaml"), sink("stuck", STUCK_MS));
         bootstrap = SharedKafka.bootstrapServers();
+        SharedKafka.createTopic("public.cps.za.test"); // Kafka's deadline is 2 s here too
         gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", bootstrap,
                 "eventgate.routes-dir", "routes," + routes,
