@@ -363,16 +363,19 @@ public final class DeliveryLedger extends ServiceSupport {
             }
             CompletableFuture<String> probe = runningProbe;
             if (probe == null) {
-                CompletableFuture<String> started = jdbc.probe(pool);
-                runningProbe = started;
-                started.whenComplete((status, failure) -> {
+                // Handed out only once it is no longer the running probe: a check that follows an
+                // answered one (even one made as that answer is handed over) probes again.
+                CompletableFuture<String> answer = new CompletableFuture<>();
+                runningProbe = answer;
+                jdbc.probe(pool).whenComplete((status, failure) -> {
                     synchronized (jdbc) {
-                        if (runningProbe == started) {
+                        if (runningProbe == answer) {
                             runningProbe = null;
                         }
                     }
+                    answer.complete(failure == null ? status : "shared table " + jdbc.table + ": the probe failed");
                 });
-                probe = started;
+                probe = answer;
             }
             return Optional.of(probe);
         }

@@ -237,27 +237,26 @@ final class SharedJdbcRepository implements IdempotentRepository {
 
         private final long retryNanos;
         private volatile long downUntil;
-        private volatile boolean down;
+        /** Set by the one caller that saw the table fail first, cleared by the one that saw it answer: one line each. */
+        private final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
 
         Availability(long retryMillis) {
             this.retryNanos = retryMillis * 1_000_000L;
         }
 
         boolean available() {
-            return !down || System.nanoTime() - downUntil >= 0;
+            return !down.get() || System.nanoTime() - downUntil >= 0;
         }
 
         void succeeded() {
-            if (down) {
-                down = false;
+            if (down.compareAndSet(true, false)) {
                 LOG.info("Delivery ledger: the shared table answers again");
             }
         }
 
         void failed(RuntimeException e) {
             downUntil = System.nanoTime() + retryNanos;
-            if (!down) {
-                down = true;
+            if (down.compareAndSet(false, true)) {
                 LOG.warn("Delivery ledger: the shared table failed ({}); acknowledgements are kept in memory and "
                         + "written when it answers again, look-ups use memory only for {} ms",
                         // in EventGate's words: the driver's own text names the host, the user or the SQL

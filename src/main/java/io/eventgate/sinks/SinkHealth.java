@@ -59,7 +59,7 @@ public final class SinkHealth {
             if (!sink.configured()) {
                 statuses.put(sink.name(), CompletableFuture.completedFuture(NOT_CONFIGURED));
             } else if (RoutePresence.hasRouteFrom(context, probe)) {
-                statuses.put(sink.name(), running.computeIfAbsent(sink.name(), name -> probe(context, sink, probe)));
+                statuses.put(sink.name(), probeOnce(context, sink, probe));
             } else {
                 statuses.put(sink.name(), CompletableFuture.completedFuture(OK));
             }
@@ -88,13 +88,36 @@ public final class SinkHealth {
         });
     }
 
+    /**
+     * The sink's probe in flight, which checks at the same time share, or a new one. A probe leaves
+     * {@link #running} before its status is handed to anyone, so a check that follows an answered one
+     * probes again. (Removed once the answer's dependents had run, as before, a check sent right after
+     * an answer could get that old answer; and a probe that completed inside {@code computeIfAbsent}
+     * removed itself from within it: "Recursive update", or a status kept for good.)
+     */
+    private CompletableFuture<String> probeOnce(CamelContext context, SinkDirectory.Sink sink, String endpoint) {
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        CompletableFuture<String> inFlight = running.putIfAbsent(sink.name(), mine);
+        if (inFlight != null) {
+            return inFlight;
+        }
+        try {
+            probe(context, sink, endpoint).whenComplete((value, failure) -> {
+                running.remove(sink.name(), mine);
+                mine.complete(failure == null ? value : String.valueOf(failure.getMessage()));
+            });
+        } catch (RuntimeException e) {
+            running.remove(sink.name(), mine);
+            mine.complete(String.valueOf(e.getMessage()));
+        }
+        return mine;
+    }
+
     private CompletableFuture<String> probe(CamelContext context, SinkDirectory.Sink sink, String endpoint) {
-        CompletableFuture<String> status = template(context).asyncSend(endpoint, new DefaultExchange(context))
+        return template(context).asyncSend(endpoint, new DefaultExchange(context))
                 .thenApply(SinkHealth::statusOf)
                 .exceptionally(failure -> String.valueOf(failure.getMessage()))
                 .completeOnTimeout("no answer within " + sink.timeoutMs() + " ms", sink.timeoutMs(), TimeUnit.MILLISECONDS);
-        status.whenComplete((value, failure) -> running.remove(sink.name(), status));
-        return status;
     }
 
     private static String statusOf(Exchange result) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 
@@ -54,10 +55,15 @@ class TokenCacheTest {
     @Test
     void aCachedTokenStopsCountingAtItsExpiry() throws InterruptedException {
         TokenVerifier verifier = new TokenVerifier(List.of(KEY.getPublic()), 0);
-        String token = token("TestUser", Instant.now().plusMillis(1500));
+        // exp is in whole seconds: a whole second at least 2 s away, so that signing and the first check
+        // (slow on a loaded machine) come before it, and the test waits until it is past.
+        Instant expiry = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
+        String token = token("TestUser", expiry);
         verifier.verify(token);
 
-        Thread.sleep(1600);
+        while (!Instant.now().isAfter(expiry.plusMillis(50))) {
+            Thread.sleep(50);
+        }
 
         assertThrows(io.jsonwebtoken.JwtException.class, () -> verifier.verify(token));
         assertEquals(0, verifier.cached());

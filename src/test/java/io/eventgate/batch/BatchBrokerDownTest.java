@@ -32,6 +32,8 @@ class BatchBrokerDownTest {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start();
+        // made here, not by the first batch: that has 500 ms (max_block_ms) for the topic's metadata
+        kafka.createTopic("public.cps.za.test");
         gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
                 "eventgate.sink_timeout_ms", String.valueOf(SINK_TIMEOUT_MS),

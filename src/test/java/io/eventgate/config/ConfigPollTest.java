@@ -83,7 +83,7 @@ class ConfigPollTest {
     void aBrokenChangeKeepsTheConfigurationInForceWithOneWarning() throws IOException {
         EventGateConfig before = gateway.app().config().current();
         try (CapturedLog log = CapturedLog.start()) {
-            Files.writeString(conf.resolve("access.json"), "{ broken");
+            ExampleConf.replace(conf.resolve("access.json"), "{ broken");
 
             Polls.await(gateway, 4);
 
@@ -106,7 +106,7 @@ class ConfigPollTest {
 
     /** Puts the original access file back and waits until a poll has loaded it. */
     private static void restore() throws IOException {
-        Files.writeString(conf.resolve("access.json"), access);
+        ExampleConf.replace(conf.resolve("access.json"), access);
         Polls.await(gateway, 2);
     }
 }

@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,6 +54,37 @@ class DeliveryLedgerLogTest {
             assertEquals(1, lines.size(), "one WARN line: " + log.lines("Delivery ledger"));
             assertFalse(lines.get(0).contains("eventgate-db") || lines.get(0).contains(String.valueOf(closedPort)),
                     "no host or port: " + lines.get(0));
+        }
+    }
+
+    @Test
+    void sinksThatSeeTheTableFailAtOnceLogOneLineAndOneWhenItAnswers() throws Exception {
+        SharedJdbcRepository.Availability database = new SharedJdbcRepository.Availability(60_000);
+        int sinks = 8;
+        try (CapturedLog log = CapturedLog.start()) {
+            for (Runnable step : List.<Runnable>of(() -> database.failed(new IllegalStateException("down")),
+                    database::succeeded)) {
+                CyclicBarrier together = new CyclicBarrier(sinks);
+                List<Thread> threads = new ArrayList<>();
+                for (int i = 0; i < sinks; i++) {
+                    Thread thread = new Thread(() -> {
+                        try {
+                            together.await(10, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        step.run();
+                    });
+                    thread.start();
+                    threads.add(thread);
+                }
+                for (Thread thread : threads) {
+                    thread.join(10_000);
+                }
+            }
+
+            assertEquals(1, log.lines("shared table failed").size(), "one WARN line: " + log.lines("Delivery ledger"));
+            assertEquals(1, log.lines("shared table answers again").size(), "one line: " + log.lines("Delivery ledger"));
         }
     }
 }

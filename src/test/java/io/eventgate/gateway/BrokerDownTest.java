@@ -26,6 +26,7 @@ class BrokerDownTest {
     @BeforeAll
     static void start() {
         kafka = EmbeddedKafka.start();
+        kafka.createTopic("public.cps.za.test"); // not made by the first publish, which has 2 s
         gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", kafka.bootstrapServers(),
                 "eventgate.sink_timeout_ms", String.valueOf(SINK_TIMEOUT_MS)));

@@ -1,6 +1,7 @@
 package io.eventgate.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eventgate.delivery.DeliveryLedger;
 import io.eventgate.sinks.SinkHealth;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.SharedKafka;
@@ -10,12 +11,17 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.eventgate.testsupport.Answers.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +90,21 @@ class LedgerHealthTest {
             assertEquals("shared table no_such_table: the database refused the statement: the schema does not match (SQLSTATE 42P01)",
                     answer.path("dependencies").path(LEDGER).asText(), answer.toString());
             assertEquals("ok", answer.path("dependencies").path("postgres").asText(), answer.toString());
+        }
+    }
+
+    @Test
+    void aCheckMadeAsTheLastAnswerIsHandedOverProbesAgain() throws Exception {
+        try (RunningGateway gateway = RunningGateway.start(settings(Map.of()))) {
+            DeliveryLedger ledger = DeliveryLedger.of(gateway.app().camelContext(), gateway.app().config());
+            CompletableFuture<String> first = ledger.health().orElseThrow();
+            List<CompletableFuture<String>> next = new ArrayList<>();
+            // As /health's next request can: made by what the answer is handed to, before anything else runs.
+            first.thenAccept(status -> next.add(ledger.health().orElseThrow())).get(10, TimeUnit.SECONDS);
+
+            assertEquals("ok", first.get());
+            assertNotSame(first, next.get(0), "a new probe, not the answered one");
+            assertEquals("ok", next.get(0).get(10, TimeUnit.SECONDS));
         }
     }
 

@@ -212,7 +212,9 @@ class RetrySafeDeliveryTest {
             marker(withHangingSink, TEST); // the Kafka producer is connected before the clock matters
             String id = Events.id();
             String event = Events.test(id);
-            HangingSink.hangFor(Duration.ofMillis(1000));
+            // Far longer than the 300 ms deadline: on a loaded machine the publish may take a while to
+            // reach the sink, and one that arrives after the hang is answered in time.
+            HangingSink.hangFor(Duration.ofMillis(3000));
             try {
                 assertError(publish(withHangingSink, TEST, event), 500, HangingSink.NAME, "No acknowledgement within 300 ms");
             } finally {
@@ -229,7 +231,8 @@ class RetrySafeDeliveryTest {
 
     @Test
     void anAcknowledgementInMemoryExpires() {
-        try (RunningGateway shortLived = RunningGateway.start(settings(Map.of("eventgate.delivery.expiry_seconds", "1")))) {
+        // 3 s: the second publish must come within the expiry even when a busy machine stalls for a second.
+        try (RunningGateway shortLived = RunningGateway.start(settings(Map.of("eventgate.delivery.expiry_seconds", "3")))) {
             String id = Events.id();
             String event = Events.test(id);
             assertEquals(202, publish(shortLived, TEST, event).statusCode());

@@ -45,7 +45,8 @@ class BatchRouteReloadTest {
                 """.formatted(out));
         try (RunningGateway gateway = RunningGateway.start(Map.of(
                 "eventgate.kafka_bootstrap_server", SharedKafka.bootstrapServers(),
-                "eventgate.sinks.hook.timeout_ms", "1000",
+                // not short: the first batch of a fresh gateway on a busy machine may take a second
+                "eventgate.sinks.hook.timeout_ms", "3000",
                 "eventgate.routes-dir", "routes," + routes))) {
             String token = gateway.token("TestUser");
             HttpResponse<String> first = gateway.post("/topics/public.cps.za.test/batch", token, "[" + Events.test(Events.id()) + "]");

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,7 +48,8 @@ class FailedStartReleasesTest {
         settings.put("eventgate.kafka_bootstrap_server", SharedKafka.bootstrapServers());
         settings.put("eventgate.traces.enabled", "true");
         settings.put("eventgate.routes-dir", "routes," + routes);
-        long before = workers();
+        // Only threads made here count: a worker of an earlier test class may still be ending meanwhile.
+        Set<Thread> before = workers();
 
         for (int attempt = 0; attempt < 3; attempt++) {
             // as LambdaHandler.start does: create, start, and stop quietly when the start fails
@@ -60,14 +63,20 @@ class FailedStartReleasesTest {
         }
 
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (workers() > before && System.nanoTime() < deadline) {
+        while (!newWorkers(before).isEmpty() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertEquals(before, workers(), "trace exporter threads left by failed starts");
+        assertEquals(Set.of(), newWorkers(before), "trace exporter threads left by failed starts");
     }
 
-    private static long workers() {
+    private static Set<Thread> workers() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(TRACE_WORKER)).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith(TRACE_WORKER)).collect(Collectors.toSet());
+    }
+
+    private static Set<Thread> newWorkers(Set<Thread> before) {
+        Set<Thread> now = workers();
+        now.removeAll(before);
+        return now;
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -51,7 +52,23 @@ public final class ExampleConf {
             Path access = conf.resolve("access.json");
             ObjectNode root = (ObjectNode) JSON.readTree(access.toFile());
             change.accept(root);
-            Files.writeString(access, JSON.writeValueAsString(root));
+            replace(access, JSON.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Gives {@code file} this text at once, as a deployment that renames a new file into place does: a
+     * configuration poll never sees it empty or half written (which would be one more change, and one
+     * more WARN line). The new file is written beside the folder, not in it, where a poll would see it.
+     */
+    public static void replace(Path file, String text) {
+        try {
+            Path folder = file.toAbsolutePath().getParent();
+            Path fresh = Files.createTempFile(folder.getParent(), file.getFileName().toString(), ".new");
+            Files.writeString(fresh, text);
+            Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -64,6 +64,9 @@ public final class FakeEventBridge implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final java.util.Queue<String> acceptedDetails = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Behaviour behaviour = Behaviour.ACCEPT;
+    /** PutEvents calls being answered now, and the most at once since {@link #behave}. */
+    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeEventBridge(HttpServer server) {
         this.server = server;
@@ -90,6 +93,12 @@ public final class FakeEventBridge implements AutoCloseable {
     public void behave(Behaviour behaviour) {
         this.behaviour = behaviour;
         requests.clear();
+        mostAtOnce.set(0);
+    }
+
+    /** The most calls this fake was answering at the same time since {@link #behave} was last called. */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
     }
 
     public List<Request> requests() {
@@ -125,8 +134,13 @@ public final class FakeEventBridge implements AutoCloseable {
                 case THROTTLE -> answer(exchange, 400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}");
                 case SILENT -> pause(SILENCE_MS);
                 case SLOW -> {
-                    if (pause(SLOW_MS)) {
-                        accept(exchange, json);
+                    mostAtOnce.accumulateAndGet(answering.incrementAndGet(), Math::max);
+                    try {
+                        if (pause(SLOW_MS)) {
+                            accept(exchange, json);
+                        }
+                    } finally {
+                        answering.decrementAndGet();
                     }
                 }
             }

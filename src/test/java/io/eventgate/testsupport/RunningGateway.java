@@ -43,20 +43,46 @@ public final class RunningGateway implements AutoCloseable {
      */
     public static RunningGateway start(Map<String, String> overrides) {
         DevTokens tokens = DevTokens.create();
-        int port = freePort();
-        Map<String, String> all = new HashMap<>();
-        all.put("camel.server.port", String.valueOf(port));
-        all.put("eventgate.token_public_keys_url", tokens.keysUrl());
-        all.put("eventgate.token_public_key_url", "");
-        all.putAll(overrides);
-        EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
-                new S3ConfigReader(), all);
-        try {
-            app.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("EventGate did not start", e);
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            Map<String, String> all = new HashMap<>();
+            all.put("camel.server.port", String.valueOf(port));
+            all.put("eventgate.token_public_keys_url", tokens.keysUrl());
+            all.put("eventgate.token_public_key_url", "");
+            all.putAll(overrides);
+            EventGateApplication app = EventGateApplication.create(EventGateApplication.FrontDoor.HTTP,
+                    new S3ConfigReader(), all);
+            try {
+                app.start();
+                return new RunningGateway(app, tokens, port);
+            } catch (Exception e) {
+                // The free port is closed before the gateway binds it: on a busy machine another process
+                // may take it in between. Then the start is tried again on another one.
+                if (attempt < 3 && portTaken(e)) {
+                    stopQuietly(app);
+                    continue;
+                }
+                throw new IllegalStateException("EventGate did not start", e);
+            }
         }
-        return new RunningGateway(app, tokens, port);
+    }
+
+    private static boolean portTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void stopQuietly(EventGateApplication app) {
+        try {
+            app.stop();
+        } catch (Exception ignored) {
+            // a start that failed: what it made is released as far as it goes
+        }
     }
 
     public static int freePort() {

@@ -19,4 +19,14 @@ public final class SharedKafka {
         }
         return kafka.bootstrapServers();
     }
+
+    /**
+     * Makes sure {@code topic} exists, for a test whose first publish is timed: left to the first
+     * publish, the topic is made then, and its metadata retries can take a second or more on a busy
+     * machine (a class that runs before any other that publishes to it).
+     */
+    public static synchronized void createTopic(String topic) {
+        bootstrapServers();
+        kafka.createTopic(topic);
+    }
 }

@@ -441,14 +441,16 @@ class PostgresSinkTest {
                             () -> bounded.post("/topics/public.cps.za.test", token, Events.test(id)), clients));
                 }
                 List<String> refused = new ArrayList<>();
-                while (refused.size() < 5 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+                // Refused at once: well before the sink's deadline (5 s) that the waiting ones would meet.
+                // A fresh gateway's first eight requests may take a second or two on a loaded machine.
+                while (refused.size() < 5 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4)) {
                     Thread.sleep(20);
                     refused = answers.keySet().stream().filter(id -> answers.get(id).isDone()).toList();
                 }
                 long refusedMs = (System.nanoTime() - start) / 1_000_000;
 
                 assertEquals(5, refused.size(), "answered while the table is locked: " + refused);
-                assertTrue(refusedMs < 2000, "refused after " + refusedMs + " ms");
+                assertTrue(refusedMs < 3500, "refused after " + refusedMs + " ms");
                 for (String id : refused) {
                     HttpResponse<String> answer = answers.get(id).join();
                     assertEquals(500, answer.statusCode(), answer.body());
