@@ -46,8 +46,11 @@ public final class FakeEventBridge implements AutoCloseable {
         SLOW
     }
 
-    /** One recorded request: its headers (lower-case names, first value) and parsed JSON body. */
-    public record Request(Map<String, String> headers, JsonNode body) {
+    /**
+     * One recorded request: its headers (lower-case names, first value), parsed JSON body, and when it
+     * reached this fake ({@link System#nanoTime()}).
+     */
+    public record Request(Map<String, String> headers, JsonNode body, long receivedNanos) {
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -116,12 +119,13 @@ public final class FakeEventBridge implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            long received = System.nanoTime();
             Map<String, String> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
             byte[] body = exchange.getRequestBody().readAllBytes();
             JsonNode json = JSON.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
-            requests.add(new Request(Map.copyOf(headers), json));
+            requests.add(new Request(Map.copyOf(headers), json, received));
             if (!"AWSEvents.PutEvents".equals(headers.get("x-amz-target"))) {
                 answer(exchange, 400, "{\"__type\":\"UnknownOperationException\"}");
                 return;

@@ -270,7 +270,8 @@ public final class EventBridgeSink implements AutoCloseable {
                 .filter(t -> t instanceof SdkException || t instanceof PutEventsFailure)
                 .findFirst().orElse(Causes.root(error));
         if (cause instanceof ApiCallTimeoutException) {
-            return "No answer from EventBridge within " + callTimeout().toMillis() + " ms";
+            // the call's timeout is what was left of the deadline (at most the deadline less the margin)
+            return "No answer from EventBridge within the sink's deadline of " + deadlineMs + " ms";
         } else if (cause instanceof AwsServiceException e) {
             AwsErrorDetails details = e.awsErrorDetails();
             String code = details == null || details.errorCode() == null ? "error" : details.errorCode();
