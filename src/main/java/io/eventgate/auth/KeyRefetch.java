@@ -43,8 +43,8 @@ public final class KeyRefetch {
     /** {@link System#nanoTime()} before which no new refetch starts; the first one may start at once. */
     private long notBefore;
     /** The refetch under way, if any, and the last one started (under way or over); guarded by this. */
-    private CompletableFuture<List<PublicKeyLoader.Key>> inFlight;
-    private CompletableFuture<List<PublicKeyLoader.Key>> last;
+    private CompletableFuture<Fetched> inFlight;
+    private CompletableFuture<Fetched> last;
     private final AtomicLong fetches = new AtomicLong();
 
     /**
@@ -59,13 +59,14 @@ public final class KeyRefetch {
     /**
      * The refetch under way, or a new one if the rate allows it now, or else the last one (over,
      * so that a caller that checked its token just before it swapped the keys in still sees them);
-     * null when no refetch has ever run and none may start. The future gives the fetched keys, or
-     * null when the fetch failed (the keys in use then stay).
+     * null when no refetch has ever run and none may start. The future gives the fetched keys (null
+     * when the fetch failed: the keys in use then stay) with the refetch's sequence number, 1 for the
+     * first, so that keys of an older refetch never replace those of a newer one.
      *
      * <p>Synchronized: between two callers that come at once, exactly one starts the fetch and the
      * other shares it. Nothing in here waits; the fetch itself runs on the worker thread.
      */
-    synchronized CompletableFuture<List<PublicKeyLoader.Key>> start() {
+    synchronized CompletableFuture<Fetched> start() {
         if (intervalNanos < 0) {
             return null;
         }
@@ -77,10 +78,10 @@ public final class KeyRefetch {
             return last;
         }
         notBefore = now + intervalNanos;
-        CompletableFuture<List<PublicKeyLoader.Key>> mine = new CompletableFuture<>();
+        CompletableFuture<Fetched> mine = new CompletableFuture<>();
         inFlight = mine;
         last = mine;
-        fetches.incrementAndGet();
+        long sequence = fetches.incrementAndGet();
         Worker.THREAD.execute(() -> {
             List<PublicKeyLoader.Key> keys = null;
             try {
@@ -92,10 +93,14 @@ public final class KeyRefetch {
                 synchronized (this) {
                     inFlight = null;
                 }
-                mine.complete(keys);
+                mine.complete(new Fetched(sequence, keys));
             }
         });
         return mine;
+    }
+
+    /** A refetch's outcome: its sequence number (1, 2, ...) and the keys, null when the fetch failed. */
+    record Fetched(long sequence, List<PublicKeyLoader.Key> keys) {
     }
 
     /** How many refetches have started (tests). */

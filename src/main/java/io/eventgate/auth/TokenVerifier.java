@@ -108,13 +108,20 @@ public final class TokenVerifier {
     private record Verified(Claims claims, long validUntilMillis) {
     }
 
-    /** The keys in use: one parser per key, and the key ids they name. Replaced whole by a refetch. */
-    private record KeySet(List<PublicKeyLoader.Key> keys, List<JwtParser> parsers, Set<String> kids) {
+    /**
+     * The keys in use: one parser per key, the key ids they name, and which keys these are
+     * ({@code version}, one more for each refetch that replaced them; the refetch's {@code sequence},
+     * so that an older refetch's keys never replace a newer one's). Replaced whole, in one write, so
+     * that the version is never read apart from its keys.
+     */
+    private record KeySet(List<PublicKeyLoader.Key> keys, List<JwtParser> parsers, Set<String> kids,
+                          long version, long sequence) {
 
-        static KeySet of(List<PublicKeyLoader.Key> keys, long clockSkewSeconds) {
+        static KeySet of(List<PublicKeyLoader.Key> keys, long clockSkewSeconds, long version, long sequence) {
             return new KeySet(List.copyOf(keys),
                     keys.stream().map(key -> parserFor(key.key(), clockSkewSeconds)).toList(),
-                    keys.stream().map(PublicKeyLoader.Key::kid).filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet()));
+                    keys.stream().map(PublicKeyLoader.Key::kid).filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet()),
+                    version, sequence);
         }
 
         boolean sameAs(List<PublicKeyLoader.Key> other) {
@@ -128,8 +135,6 @@ public final class TokenVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
 
     private volatile KeySet keys;
-    /** Bumped, under this object's lock, each time a refetch replaces {@link #keys}. */
-    private volatile long keysVersion;
     private final KeyRefetch refetch;
     private final Rules rules;
     private final long clockSkewMillis;
@@ -153,7 +158,7 @@ public final class TokenVerifier {
 
     /** @param refetch fetches the keys again for a token whose {@code kid} they lack; null: never */
     public TokenVerifier(List<PublicKeyLoader.Key> keys, Rules rules, KeyRefetch refetch) {
-        this.keys = KeySet.of(keys, rules.clockSkewSeconds());
+        this.keys = KeySet.of(keys, rules.clockSkewSeconds(), 0, 0);
         this.refetch = refetch;
         this.rules = rules;
         this.clockSkewMillis = rules.clockSkewSeconds() * 1000;
@@ -215,7 +220,7 @@ public final class TokenVerifier {
      * Read it before {@link #verify}, and give it to {@link #refetchFor} if the token is refused.
      */
     public long keysVersion() {
-        return keysVersion;
+        return keys.version();
     }
 
     /**
@@ -236,25 +241,26 @@ public final class TokenVerifier {
         if (kid == null) {
             return null;
         }
-        if (keysVersion != checkedWith) {
+        KeySet now = keys;
+        if (now.version() != checkedWith) {
             return CompletableFuture.completedFuture(true);
         }
-        if (keys.kids().contains(kid)) {
+        if (now.kids().contains(kid)) {
             return null;
         }
-        CompletableFuture<List<PublicKeyLoader.Key>> fetched = refetch.start();
+        CompletableFuture<KeyRefetch.Fetched> fetched = refetch.start();
         if (fetched == null) {
             return null;
         }
         return fetched.thenApply(fresh -> {
             synchronized (this) {
-                if (fresh != null && !keys.sameAs(fresh)) {
-                    keys = KeySet.of(fresh, rules.clockSkewSeconds());
+                KeySet current = keys;
+                if (fresh.keys() != null && fresh.sequence() > current.sequence() && !current.sameAs(fresh.keys())) {
+                    keys = KeySet.of(fresh.keys(), rules.clockSkewSeconds(), current.version() + 1, fresh.sequence());
                     verified.clear();
-                    keysVersion++;
-                    LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.size());
+                    LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.keys().size());
                 }
-                return keysVersion != checkedWith;
+                return keys.version() != checkedWith;
             }
         });
     }

@@ -10,17 +10,19 @@ import io.eventgate.testsupport.SharedKafka;
 import io.jsonwebtoken.Jwts;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +33,8 @@ import java.util.stream.IntStream;
 
 import static io.eventgate.testsupport.Answers.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -158,6 +162,63 @@ class KeyRefetchTest {
         assertEquals(Boolean.FALSE, verifier.refetchFor(sign(STRANGER, "made-up"), verifier.keysVersion())
                 .get(10, TimeUnit.SECONDS));
         assertEquals(1, fetched.get());
+    }
+
+    /** A map whose clear() (called once a refetch has put the new keys in use) waits for the test. */
+    private static final class SlowClear<K, V> extends ConcurrentHashMap<K, V> {
+        final CountDownLatch inClear = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        @Override public void clear() {
+            inClear.countDown();
+            try { release.await(10, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            super.clear();
+        }
+    }
+
+    /**
+     * Found in review: a request checked with the old keys, which asks for a refetch while another
+     * request's refetch is putting the new keys in use (the keys replaced, their version not yet), was
+     * refused although the keys that verify its token were in use. The version now lives in the keys.
+     */
+    @Test
+    void aTokenCheckedWithTheOldKeysIsCheckedAgainWhileTheRefetchSwapsTheNewOnesIn() throws Exception {
+        List<PublicKeyLoader.Key> rotated = List.of(new PublicKeyLoader.Key("old", OLD.getPublic()), new PublicKeyLoader.Key("new", NEW.getPublic()));
+        CountDownLatch fetchMayAnswer = new CountDownLatch(1);
+        KeyRefetch refetch = new KeyRefetch(() -> {
+            try { fetchMayAnswer.await(10, TimeUnit.SECONDS); } catch (InterruptedException e) { throw new IllegalStateException(e); }
+            return rotated;
+        }, 3600);
+        TokenVerifier verifier = new TokenVerifier(List.of(new PublicKeyLoader.Key("old", OLD.getPublic())),
+                TokenVerifier.Rules.withClockSkew(5), refetch);
+        SlowClear<Object, Object> slow = new SlowClear<>();
+        Field verified = TokenVerifier.class.getDeclaredField("verified");
+        verified.setAccessible(true);
+        verified.set(verifier, slow);
+
+        String token = Jwts.builder().header().keyId("new").and().subject("TestUser")
+                .expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+                .signWith(NEW.getPrivate(), Jwts.SIG.RS256).compact();
+        String other = Jwts.builder().header().keyId("new").and().subject("Other")
+                .expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+                .signWith(NEW.getPrivate(), Jwts.SIG.RS256).compact();
+
+        // request B, as JwtProcessor does: version, then verify with the keys in use (the old ones)
+        long checkedB = verifier.keysVersion();
+        TokenVerifier.InvalidTokenException refusedB = assertThrows(TokenVerifier.InvalidTokenException.class, () -> verifier.verify(token));
+        assertEquals(TokenVerifier.Reason.NOT_SIGNED, refusedB.reason());
+
+        // request A starts the refetch; its stage swaps the keys in and is now between putting the new keys in use and forgetting the remembered tokens
+        long checkedA = verifier.keysVersion();
+        CompletableFuture<Boolean> a = verifier.refetchFor(other, checkedA);
+        assertNotNull(a);
+        fetchMayAnswer.countDown(); // the fetch answers on the refetch's worker thread, which then swaps the keys in
+        assertTrue(slow.inClear.await(10, TimeUnit.SECONDS), "the refetch reached the swap");
+
+        // request B asks whether to check its token again: it should be told yes (or wait), not be refused
+        CompletableFuture<Boolean> b = verifier.refetchFor(token, checkedB);
+        slow.release.countDown();
+        assertTrue(a.get(10, TimeUnit.SECONDS));
+        assertNotNull(b, "request B was refused (401) although the keys that verify its token were already in use");
     }
 
     @Test
