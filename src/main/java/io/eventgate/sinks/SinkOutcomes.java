@@ -41,14 +41,14 @@ public final class SinkOutcomes implements AutoCloseable {
     }
 
     /**
-     * What is left of the deadline of the sink {@code sinkName} for this event, counted from the
-     * fan-out, 0 once it is gone; null for a sink that this event does not go to. A sink route can give
-     * it to its sink, which then starts no call that could not end in time.
+     * The deadline of the sink {@code sinkName} for this event and what is left of it, counted from
+     * the fan-out (0 once it is gone); null for a sink that this event does not go to.
      */
-    public Long remainingMs(String sinkName) {
+    public io.eventgate.gateway.SinkDeadline.Left deadline(String sinkName) {
         for (SinkDirectory.Sink sink : sinks) {
             if (sink.name().equals(sinkName)) {
-                return Math.max(0, sink.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000);
+                long remaining = Math.max(0, sink.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000);
+                return new io.eventgate.gateway.SinkDeadline.Left(sink.timeoutMs(), remaining);
             }
         }
         return null;

@@ -1,6 +1,7 @@
 package io.eventgate.sinks.eventbridge;
 
 import io.eventgate.Causes;
+import io.eventgate.gateway.SinkDeadline;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,25 +134,33 @@ public final class EventBridgeSink implements AutoCloseable {
     }
 
     /**
-     * {@link #request(String, String, String)} within what is left of the sink's deadline
-     * ({@code remainingMs}, counted by the gateway from the fan-out, so that the time the event waited
-     * for a thread of the sink's pool counts): the call's timeout is cut to it, less {@value #MARGIN_MS}
-     * ms, and when too little is left the call is not made (a {@link WaitTimeoutException}), rather
-     * than made after the gateway has stopped waiting for it and told the client that the event failed.
-     *
-     * @param remainingMs what is left of the sink's deadline; null: the whole deadline
+     * {@link #request(String, String, String)} within what is left of the sink's deadline, counted by
+     * the gateway from the fan-out ({@link SinkDeadline}, for the sink whose route this is), so that
+     * the time the event waited for a thread of the sink's pool counts: the call's timeout is cut to
+     * what is left, less {@value #MARGIN_MS} ms, and when too little is left the call is not made (a
+     * {@link WaitTimeoutException}), rather than made after the gateway has stopped waiting for it
+     * and told the client that the event failed. Outside a publish (no deadline on the exchange) the
+     * call gets the whole deadline, as {@link #request} does.
      */
-    public PutEventsRequest requestWithin(String detail, String topic, String eventBusArn, Long remainingMs) {
+    public PutEventsRequest requestWithin(String detail, String topic, String eventBusArn, Exchange exchange, String routeId) {
         PutEventsRequest request = request(detail, topic, eventBusArn);
-        if (remainingMs == null || remainingMs >= deadlineMs) {
+        SinkDeadline.Left left = SinkDeadline.of(exchange, routeId);
+        if (left == null) {
             return request;
         }
-        long leftMs = remainingMs - MARGIN_MS;
-        if (leftMs < MIN_CALL_TIMEOUT_MS) {
-            throw new WaitTimeoutException("Not sent to EventBridge: the sink's deadline of " + deadlineMs
-                    + " ms passed while the event waited for the sink");
+        long full = callTimeout().toMillis();
+        long leftMs = Math.min(full, left.remainingMs() - MARGIN_MS);
+        if (leftMs >= MIN_CALL_TIMEOUT_MS) {
+            return leftMs >= full ? request
+                    : request.toBuilder().overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMillis(leftMs))).build();
         }
-        return request.toBuilder().overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMillis(leftMs))).build();
+        if (left.timeoutMs() - left.remainingMs() < MIN_CALL_TIMEOUT_MS) {
+            // a deadline too short for the margin, and the event has hardly waited: the call gets what
+            // the client's own timeout allows, as it did before waiting counted
+            return request;
+        }
+        throw new WaitTimeoutException("Not sent to EventBridge: the sink's deadline of " + left.timeoutMs()
+                + " ms passed while the event waited for the sink");
     }
 
     /** An event not sent because the sink's deadline passed while it waited for one of the sink's threads. */
@@ -179,7 +188,7 @@ public final class EventBridgeSink implements AutoCloseable {
 
     /** {@link #putAll(List, String, long)} with the whole deadline, counted from this call. */
     public List<String> putAll(List<String> details, String topic) {
-        return putAll(details, topic, deadlineMs);
+        return putAll(details, topic, (Long) null);
     }
 
     /**
@@ -191,13 +200,14 @@ public final class EventBridgeSink implements AutoCloseable {
      * spent waiting for a thread of the pool counts), less {@value #MARGIN_MS} ms: a call gets only the
      * time left, and no call starts once it is gone; its events fail as not sent.
      *
-     * @param remainingMs what is left of the sink's deadline now; the whole deadline if it is longer
+     * @param remainingMs what is left of the sink's deadline now; the whole deadline if it is longer, or null
      * @return per event, null when EventBridge accepted it, else the reason (a rejected entry, or its
      *         call's failure as {@link #describe(Throwable)} words it)
      */
-    public List<String> putAll(List<String> details, String topic, long remainingMs) {
+    public List<String> putAll(List<String> details, String topic, Long remainingMs) {
         String[] errors = new String[details.size()];
-        long endNanos = System.nanoTime() + Duration.ofMillis(Math.min(deadlineMs, remainingMs) - MARGIN_MS).toNanos();
+        long budgetMs = remainingMs == null ? deadlineMs : Math.min(deadlineMs, remainingMs);
+        long endNanos = System.nanoTime() + Duration.ofMillis(budgetMs - MARGIN_MS).toNanos();
         int start = 0;
         while (start < details.size()) {
             // The calls share the sink's deadline: each gets what is left of it, and once too little is

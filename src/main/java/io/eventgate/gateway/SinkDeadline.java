@@ -1,0 +1,45 @@
+package io.eventgate.gateway;
+
+import io.eventgate.batch.BatchPublish;
+import io.eventgate.batch.Delivery;
+import io.eventgate.sinks.SinkOutcomes;
+import org.apache.camel.Exchange;
+
+/**
+ * A sink's deadline for the event on an exchange, and what is left of it, counted from the fan-out:
+ * so that a sink route can give its call only the time that is left once the event has waited (for a
+ * thread of the sink's pool, say), and make no call that would end after the gateway stopped waiting.
+ * The sink is the one whose route runs ({@code sink-<name>}, as {@code ${routeId}} gives it), so a
+ * YAML copy of a sink route under another name counts its own deadline.
+ */
+public final class SinkDeadline {
+
+    /** @param timeoutMs the sink's deadline; @param remainingMs what is left of it now, 0 once it is gone */
+    public record Left(long timeoutMs, long remainingMs) {
+    }
+
+    private SinkDeadline() {
+    }
+
+    /**
+     * The deadline of the sink whose route is {@code routeId}, for the event on {@code exchange}: a
+     * single publish's ({@link Exchanges#OUTCOMES}), or a batch's share sent one event at a time
+     * ({@link BatchPublish#DELIVERY}); null when the exchange comes from neither (a route called on
+     * its own), or the route is not one of the event's sinks.
+     */
+    public static Left of(Exchange exchange, String routeId) {
+        if (exchange == null) {
+            return null;
+        }
+        SinkOutcomes outcomes = exchange.getProperty(Exchanges.OUTCOMES, SinkOutcomes.class);
+        if (outcomes != null) {
+            return outcomes.deadline(sinkName(routeId));
+        }
+        Delivery delivery = exchange.getProperty(BatchPublish.DELIVERY, Delivery.class);
+        return delivery == null ? null : new Left(delivery.sink().timeoutMs(), delivery.remainingMs());
+    }
+
+    private static String sinkName(String routeId) {
+        return routeId != null && routeId.startsWith("sink-") ? routeId.substring("sink-".length()) : routeId;
+    }
+}
