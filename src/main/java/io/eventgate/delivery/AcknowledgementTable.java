@@ -28,7 +28,9 @@ import java.util.TreeSet;
  * </ul>
  * The keys are parameters (a {@code text[]}), never part of the SQL text; the table name is the
  * checked setting {@code delivery.jdbc.table}. The keys of an insert are sorted, so that two
- * instances recording overlapping batches lock the rows in the same order and cannot deadlock.
+ * instances recording overlapping batches lock the rows in the same order and cannot deadlock; the
+ * clean-up skips the rows that an insert holds rather than wait for them, so that it cannot deadlock
+ * with one either.
  * The methods throw what the driver throws: the caller ({@link SharedJdbcRepository}) decides what a
  * failure means.
  */
