@@ -54,6 +54,14 @@ class AcknowledgementTableTest {
     @BeforeAll
     static void startPostgres() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
+        config = jdbcLedger(postgres);
+    }
+
+    /**
+     * The example configuration with the {@code jdbc} ledger on {@code postgres} (migrated, expiry
+     * 3600 s), and these settings ({@code "eventgate.<key>", value, ...}) on top.
+     */
+    static ConfigHolder jdbcLedger(EmbeddedPostgres postgres, String... more) {
         Properties system = new Properties();
         system.setProperty("eventgate.token_public_keys_url", DevTokens.create().keysUrl());
         system.setProperty("eventgate.postgres.host", "localhost");
@@ -63,7 +71,10 @@ class AcknowledgementTableTest {
         system.setProperty("eventgate.postgres.migrate", "true");
         system.setProperty("eventgate.delivery.repository", "jdbc");
         system.setProperty("eventgate.delivery.expiry_seconds", "3600");
-        config = new ConfigHolder(new ConfigLoader(ExampleConf.copy(), Map.of(), system, ConfigReader.LOCAL_ONLY)::load);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            system.setProperty(more[i], more[i + 1]);
+        }
+        return new ConfigHolder(new ConfigLoader(ExampleConf.copy(), Map.of(), system, ConfigReader.LOCAL_ONLY)::load);
     }
 
     @AfterAll

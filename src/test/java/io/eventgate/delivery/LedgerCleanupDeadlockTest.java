@@ -1,11 +1,7 @@
 package io.eventgate.delivery;
 
 import io.eventgate.config.ConfigHolder;
-import io.eventgate.config.ConfigLoader;
-import io.eventgate.config.ConfigReader;
-import io.eventgate.dev.DevTokens;
 import io.eventgate.testsupport.CapturedLog;
-import io.eventgate.testsupport.ExampleConf;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -16,8 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -34,17 +28,7 @@ class LedgerCleanupDeadlockTest {
     @Test
     void theCleanUpAndABatchRenewingExpiredRowsDoNotDeadlock() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            Properties system = new Properties();
-            system.setProperty("eventgate.token_public_keys_url", DevTokens.create().keysUrl());
-            system.setProperty("eventgate.postgres.host", "localhost");
-            system.setProperty("eventgate.postgres.port", String.valueOf(postgres.getPort()));
-            system.setProperty("eventgate.postgres.database", "postgres");
-            system.setProperty("eventgate.postgres.user", "postgres");
-            system.setProperty("eventgate.postgres.migrate", "true");
-            system.setProperty("eventgate.delivery.repository", "jdbc");
-            system.setProperty("eventgate.delivery.expiry_seconds", "3600");
-            system.setProperty("eventgate.delivery.jdbc.timeout_ms", "10000");
-            ConfigHolder config = new ConfigHolder(new ConfigLoader(ExampleConf.copy(), Map.of(), system, ConfigReader.LOCAL_ONLY)::load);
+            ConfigHolder config = AcknowledgementTableTest.jdbcLedger(postgres, "eventgate.delivery.jdbc.timeout_ms", "10000");
             try (DefaultCamelContext context = new DefaultCamelContext()) {
                 context.start();
                 DeliveryLedger ledger = DeliveryLedger.of(context, config);
