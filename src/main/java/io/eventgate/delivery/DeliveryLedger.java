@@ -393,7 +393,6 @@ public final class DeliveryLedger extends ServiceSupport {
         }
     }
 
-    /** Acknowledgements not yet written to the shared table (0 with the memory repository). */
     /** Deletes the shared table's expired rows now, as the clean-up timer does (tests). */
     void cleanupExpired() {
         if (jdbc != null) {
@@ -401,6 +400,7 @@ public final class DeliveryLedger extends ServiceSupport {
         }
     }
 
+    /** Acknowledgements not yet written to the shared table (0 with the memory repository). */
     int unwritten() {
         return repositories.values().stream()
                 .mapToInt(r -> r instanceof SharedJdbcRepository shared ? shared.unwritten() : 0).sum();

@@ -186,7 +186,7 @@ public final class EventBridgeSink implements AutoCloseable {
     /** ... and at most this many bytes of entries per call (an entry: Source, DetailType, Detail, and 14 for Time). */
     static final int MAX_BYTES_PER_CALL = 256 * 1024;
 
-    /** {@link #putAll(List, String, long)} with the whole deadline, counted from this call. */
+    /** {@link #putAll(List, String, Long)} with the whole deadline, counted from this call. */
     public List<String> putAll(List<String> details, String topic) {
         return putAll(details, topic, (Long) null);
     }
