@@ -255,10 +255,15 @@ public final class TokenVerifier {
         return fetched.thenApply(fresh -> {
             synchronized (this) {
                 KeySet current = keys;
-                if (fresh.keys() != null && fresh.sequence() > current.sequence() && !current.sameAs(fresh.keys())) {
-                    keys = KeySet.of(fresh.keys(), rules.clockSkewSeconds(), current.version() + 1, fresh.sequence());
-                    verified.clear();
-                    LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.keys().size());
+                if (fresh.keys() != null && fresh.sequence() > current.sequence()) {
+                    if (current.sameAs(fresh.keys())) {
+                        // the same keys: in use as they are, but as of this refetch, so that an older one's never come back
+                        keys = new KeySet(current.keys(), current.parsers(), current.kids(), current.version(), fresh.sequence());
+                    } else {
+                        keys = KeySet.of(fresh.keys(), rules.clockSkewSeconds(), current.version() + 1, fresh.sequence());
+                        verified.clear();
+                        LOG.info("Token keys fetched again for key id {}: {} key(s) in use", kid, fresh.keys().size());
+                    }
                 }
                 return keys.version() != checkedWith;
             }

@@ -2,8 +2,12 @@ package io.eventgate.gateway;
 
 import io.eventgate.batch.BatchPublish;
 import io.eventgate.batch.Delivery;
+import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkOutcomes;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+
+import java.util.Optional;
 
 /**
  * A sink's deadline for the event on an exchange, and what is left of it, counted from the fan-out:
@@ -25,21 +29,38 @@ public final class SinkDeadline {
      * The deadline of the sink whose route is {@code routeId}, for the event on {@code exchange}: a
      * single publish's ({@link Exchanges#OUTCOMES}), or a batch's share sent one event at a time
      * ({@link BatchPublish#DELIVERY}); null when the exchange comes from neither (a route called on
-     * its own), or the route is not one of the event's sinks.
+     * its own), or the route is not one of the event's sinks. The sink is named as the directory
+     * names it, by the route's {@code from: direct:sink-<name>}, whatever the route's id.
      */
     public static Left of(Exchange exchange, String routeId) {
         if (exchange == null) {
             return null;
         }
+        String sink = sinkName(exchange, routeId);
+        if (sink == null) {
+            return null;
+        }
         SinkOutcomes outcomes = exchange.getProperty(Exchanges.OUTCOMES, SinkOutcomes.class);
         if (outcomes != null) {
-            return outcomes.deadline(sinkName(routeId));
+            return outcomes.deadline(sink);
         }
         Delivery delivery = exchange.getProperty(BatchPublish.DELIVERY, Delivery.class);
-        return delivery == null ? null : new Left(delivery.sink().timeoutMs(), delivery.remainingMs());
+        return delivery == null || !delivery.sink().name().equals(sink) ? null
+                : new Left(delivery.sink().timeoutMs(), delivery.remainingMs());
     }
 
-    private static String sinkName(String routeId) {
-        return routeId != null && routeId.startsWith("sink-") ? routeId.substring("sink-".length()) : routeId;
+    /** The sink of the route {@code routeId}: from its {@code from:} endpoint, else from a {@code sink-<name>} id. */
+    private static String sinkName(Exchange exchange, String routeId) {
+        if (routeId == null) {
+            return null;
+        }
+        Route route = exchange.getContext().getRoute(routeId);
+        if (route != null && route.getEndpoint() != null) {
+            Optional<String> named = SinkDirectory.sinkName(route.getEndpoint().getEndpointUri());
+            if (named.isPresent()) {
+                return named.get();
+            }
+        }
+        return routeId.startsWith("sink-") ? routeId.substring("sink-".length()) : null;
     }
 }

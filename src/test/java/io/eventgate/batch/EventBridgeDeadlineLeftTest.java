@@ -5,6 +5,7 @@ import io.eventgate.sinks.SinkDirectory;
 import io.eventgate.sinks.SinkOutcomes;
 import io.eventgate.sinks.eventbridge.EventBridgeSink;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * How much of its deadline an EventBridge call gets ({@link EventBridgeSink#requestWithin}), from the
@@ -46,9 +48,23 @@ class EventBridgeDeadlineLeftTest {
 
     @Test
     void aDeadlineShorterThanTheMarginStillSendsAnEventThatDidNotWait() {
+        long before = System.nanoTime();
         Exchange exchange = publishing(new SinkDirectory.Sink("eventbridge", "direct:sink-eventbridge", List.of(), 300));
-        PutEventsRequest request = sink(300).requestWithin("{}", "t", BUS, exchange, "sink-eventbridge");
-        assertEquals(1, request.entries().size());
+        EventBridgeSink sink = sink(300);
+        try {
+            assertEquals(1, sink.requestWithin("{}", "t", BUS, exchange, "sink-eventbridge").entries().size());
+        } catch (EventBridgeSink.WaitTimeoutException e) {
+            // only when this machine stalled for 100 ms (the wait that counts) between the fan-out and the call
+            assumeTrue((System.nanoTime() - before) / 1_000_000 < 100, "stalled; cannot tell");
+            throw e;
+        }
+    }
+
+    @Test
+    void aBatchWithADeadlineShorterThanTheMarginStillMakesItsFirstCall() {
+        // no client can be made here (no region), so the call fails: but it is made, not refused as "not sent"
+        List<String> errors = sink(300).putAll(List.of("{}"), "t", 300L);
+        assertFalse(errors.get(0).startsWith("Not sent"), errors.get(0));
     }
 
     @Test
@@ -60,15 +76,36 @@ class EventBridgeDeadlineLeftTest {
     }
 
     @Test
-    void aCopyOfTheRouteUnderAnotherNameCountsItsOwnDeadline() throws InterruptedException {
-        // the built-in sink has 5 s, the copy 700 ms; 500 ms have passed since the fan-out
-        Exchange exchange = publishing(new SinkDirectory.Sink("eventbridge", "direct:sink-eventbridge", List.of(), 5000),
-                new SinkDirectory.Sink("audit-bus", "direct:sink-audit-bus", List.of(), 700));
-        Thread.sleep(500);
-        assertThrows(EventBridgeSink.WaitTimeoutException.class,
-                () -> sink(5000).requestWithin("{}", "t", BUS, exchange, "sink-audit-bus"));
-        Duration builtIn = callTimeout(sink(5000).requestWithin("{}", "t", BUS, exchange, "sink-eventbridge"));
-        assertTrue(builtIn != null && builtIn.toMillis() <= 4250 && builtIn.toMillis() > 3000, "what is left of 5 s: " + builtIn);
+    void aCopyOfTheRouteUnderAnotherNameCountsItsOwnDeadline() throws Exception {
+        // the built-in sink has 5 s, the copy 700 ms; at least 500 ms have passed since the fan-out.
+        // The copy's route has an id of its own: the sink is named by its from: endpoint, as the directory names it.
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:sink-audit-bus").routeId("route7").log("audit");
+            }
+        });
+        context.start();
+        try {
+            long fanOut = System.nanoTime();
+            Exchange exchange = new DefaultExchange(context);
+            exchange.setProperty(Exchanges.OUTCOMES, new SinkOutcomes(List.of(
+                    new SinkDirectory.Sink("eventbridge", "direct:sink-eventbridge", List.of(), 5000),
+                    new SinkDirectory.Sink("audit-bus", "direct:sink-audit-bus", List.of(), 700))));
+            Thread.sleep(500);
+            assertThrows(EventBridgeSink.WaitTimeoutException.class,
+                    () -> sink(5000).requestWithin("{}", "t", BUS, exchange, "route7"));
+            assertThrows(EventBridgeSink.WaitTimeoutException.class,
+                    () -> sink(5000).requestWithin("{}", "t", BUS, exchange, "sink-audit-bus"));
+            long before = (System.nanoTime() - fanOut) / 1_000_000;
+            Duration builtIn = callTimeout(sink(5000).requestWithin("{}", "t", BUS, exchange, "sink-eventbridge"));
+            long after = (System.nanoTime() - fanOut) / 1_000_000;
+            assertTrue(builtIn != null && builtIn.toMillis() <= 4750 - before + 1 && builtIn.toMillis() >= 4750 - after - 1,
+                    "what is left of 5 s after " + before + " to " + after + " ms: " + builtIn);
+        } finally {
+            context.stop();
+        }
     }
 
     @Test

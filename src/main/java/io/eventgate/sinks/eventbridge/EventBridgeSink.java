@@ -208,12 +208,15 @@ public final class EventBridgeSink implements AutoCloseable {
         String[] errors = new String[details.size()];
         long budgetMs = remainingMs == null ? deadlineMs : Math.min(deadlineMs, remainingMs);
         long endNanos = System.nanoTime() + Duration.ofMillis(budgetMs - MARGIN_MS).toNanos();
+        // A deadline too short for the margin, and a share that has hardly waited: its first call gets
+        // what the client's own timeout allows, as a single event's does (requestWithin).
+        boolean shortDeadline = deadlineMs - MARGIN_MS < MIN_CALL_TIMEOUT_MS && deadlineMs - budgetMs < MIN_CALL_TIMEOUT_MS;
         int start = 0;
         while (start < details.size()) {
             // The calls share the sink's deadline: each gets what is left of it, and once too little is
             // left the rest is not sent, so that the share answers in time and the chunks EventBridge
             // accepted count as acknowledged (a retry then sends only the others).
-            long leftMs = (endNanos - System.nanoTime()) / 1_000_000;
+            long leftMs = start == 0 && shortDeadline ? callTimeout().toMillis() : (endNanos - System.nanoTime()) / 1_000_000;
             if (leftMs < MIN_CALL_TIMEOUT_MS) {
                 Arrays.fill(errors, start, details.size(), "Not sent to EventBridge: the sink's deadline of "
                         + deadlineMs + (start == 0 ? " ms passed while the batch waited for the sink"
