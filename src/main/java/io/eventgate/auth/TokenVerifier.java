@@ -199,9 +199,15 @@ public final class TokenVerifier {
             verified.remove(token, known);
         }
         cacheMisses.increment();
-        Claims claims = verifySignature(token);
+        KeySet used = keys;
+        Claims claims = verifySignature(token, used);
         checkClaims(claims);
         remember(token, claims, now);
+        if (keys != used) {
+            // a refetch put other keys in use meanwhile, and forgot the tokens it knew before this one
+            // was remembered: forget it too, in case its key was withdrawn (it is checked again next time)
+            verified.remove(token);
+        }
         return claims;
     }
 
@@ -307,9 +313,9 @@ public final class TokenVerifier {
      * other failure is the same for every key (a malformed token, an algorithm), or comes after this
      * key verified the signature (the times), so it is the answer.
      */
-    private Claims verifySignature(String token) {
+    private Claims verifySignature(String token, KeySet with) {
         String detail = "no configured key";
-        for (JwtParser parser : keys.parsers()) {
+        for (JwtParser parser : with.parsers()) {
             try {
                 return parser.parseSignedClaims(token).getPayload();
             } catch (InvalidTokenException e) {

@@ -221,6 +221,49 @@ class KeyRefetchTest {
         assertNotNull(b, "request B was refused (401) although the keys that verify its token were already in use");
     }
 
+    /** A token cache whose put() (the remembering of a verified token) waits for the test. */
+    private static final class SlowPut<K, V> extends ConcurrentHashMap<K, V> {
+        final CountDownLatch inPut = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public V put(K key, V value) {
+            inPut.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.put(key, value);
+        }
+    }
+
+    /**
+     * Found in review: a token verified with the keys that a refetch replaces while it is being
+     * remembered stayed in the token cache after the refetch forgot the others, until its expiry,
+     * even if its key had been withdrawn. It is forgotten too now, and checked again next time.
+     */
+    @Test
+    void aTokenRememberedWhileARefetchReplacesTheKeysIsForgottenWithTheOthers() throws Exception {
+        KeyRefetch refetch = new KeyRefetch(() -> List.of(new PublicKeyLoader.Key("new", NEW.getPublic())), 3600);
+        TokenVerifier verifier = new TokenVerifier(List.of(new PublicKeyLoader.Key("old", OLD.getPublic())),
+                TokenVerifier.Rules.withClockSkew(5), refetch);
+        SlowPut<Object, Object> slow = new SlowPut<>();
+        Field verified = TokenVerifier.class.getDeclaredField("verified");
+        verified.setAccessible(true);
+        verified.set(verifier, slow);
+
+        CompletableFuture<String> remembering = CompletableFuture.supplyAsync(() -> verifier.verify(sign(OLD, "old")).getSubject());
+        assertTrue(slow.inPut.await(10, TimeUnit.SECONDS), "the token is being remembered");
+        // meanwhile the provider withdrew the old key: a refetch puts the new one alone in use
+        assertEquals(Boolean.TRUE, verifier.refetchFor(sign(NEW, "new"), verifier.keysVersion()).get(10, TimeUnit.SECONDS));
+        slow.release.countDown();
+
+        assertEquals("TestUser", remembering.get(10, TimeUnit.SECONDS));
+        assertEquals(0, verifier.cached(), "the token verified with the withdrawn key is not remembered");
+        assertThrows(TokenVerifier.InvalidTokenException.class, () -> verifier.verify(sign(OLD, "old")));
+    }
+
     @Test
     void aKeyServerThatIsDownLeavesTheKeysInUse() throws Exception {
         KeyServer keys = KeyServer.start().serve("/keys", keysDocument(Map.of("old", OLD)));
