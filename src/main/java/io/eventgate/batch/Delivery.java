@@ -82,7 +82,7 @@ public final class Delivery {
      * route gives it to its sink, which then starts no call that could not end in time.
      */
     public long remainingMs() {
-        return Math.max(0, sink.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000);
+        return Math.max(0, sink.leftMs(startNanos));
     }
 
     /**
@@ -91,8 +91,7 @@ public final class Delivery {
      */
     public void answer(int position, String error) {
         if (error == null) {
-            long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-            error = elapsedMs > sink.timeoutMs() ? lateMessage() : ACKNOWLEDGED;
+            error = sink.leftMs(startNanos) < 0 ? sink.lateMessage() : ACKNOWLEDGED;
         }
         answers.compareAndSet(position, null, error);
     }
@@ -108,7 +107,7 @@ public final class Delivery {
     String error(int position) {
         String answer = answers.get(position);
         if (answer == null) {
-            return lateMessage();
+            return sink.lateMessage();
         }
         return answer.isEmpty() ? null : answer;
     }
@@ -142,9 +141,5 @@ public final class Delivery {
         if (released.compareAndSet(false, true)) {
             sink.inFlight().addAndGet(-places);
         }
-    }
-
-    private String lateMessage() {
-        return "No acknowledgement within " + sink.timeoutMs() + " ms";
     }
 }

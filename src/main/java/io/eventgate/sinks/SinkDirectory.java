@@ -68,6 +68,19 @@ public final class SinkDirectory {
         public void leave() {
             inFlight.decrementAndGet();
         }
+
+        /**
+         * What is left of this sink's deadline for work that fanned out at {@code startNanos}
+         * ({@link System#nanoTime()}), in ms; negative once the deadline has passed (an answer then is late).
+         */
+        public long leftMs(long startNanos) {
+            return timeoutMs - (System.nanoTime() - startNanos) / 1_000_000;
+        }
+
+        /** The error of an event this sink did not acknowledge within its deadline. */
+        public String lateMessage() {
+            return "No acknowledgement within " + timeoutMs + " ms";
+        }
     }
 
     private final ConfigHolder config;

@@ -47,8 +47,7 @@ public final class SinkOutcomes implements AutoCloseable {
     public io.eventgate.gateway.SinkDeadline.Left deadline(String sinkName) {
         for (SinkDirectory.Sink sink : sinks) {
             if (sink.name().equals(sinkName)) {
-                long remaining = Math.max(0, sink.timeoutMs() - (System.nanoTime() - startNanos) / 1_000_000);
-                return new io.eventgate.gateway.SinkDeadline.Left(sink.timeoutMs(), remaining);
+                return new io.eventgate.gateway.SinkDeadline.Left(sink.timeoutMs(), Math.max(0, sink.leftMs(startNanos)));
             }
         }
         return null;
@@ -66,9 +65,8 @@ public final class SinkOutcomes implements AutoCloseable {
         if (sink == null) {
             return;
         }
-        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-        if (error == null && elapsedMs > sink.timeoutMs()) {
-            error = lateMessage(sink);
+        if (error == null && sink.leftMs(startNanos) < 0) {
+            error = sink.lateMessage();
         }
         if (error != null) {
             failures.putIfAbsent(sinkName, error);
@@ -81,7 +79,7 @@ public final class SinkOutcomes implements AutoCloseable {
     public List<Responses.Error> errors() {
         List<Responses.Error> errors = new ArrayList<>();
         for (SinkDirectory.Sink sink : sinks) {
-            String failure = answered.containsKey(sink.name()) ? failures.get(sink.name()) : lateMessage(sink);
+            String failure = answered.containsKey(sink.name()) ? failures.get(sink.name()) : sink.lateMessage();
             if (failure != null) {
                 errors.add(new Responses.Error(sink.name(), failure));
             }
@@ -111,9 +109,5 @@ public final class SinkOutcomes implements AutoCloseable {
         if (sink != null) {
             sink.leave();
         }
-    }
-
-    private static String lateMessage(SinkDirectory.Sink sink) {
-        return "No acknowledgement within " + sink.timeoutMs() + " ms";
     }
 }
