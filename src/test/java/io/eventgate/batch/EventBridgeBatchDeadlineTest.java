@@ -46,12 +46,7 @@ class EventBridgeBatchDeadlineTest {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
         eventBridge = FakeEventBridge.start();
-        gateway = RunningGateway.start(Map.of(
-                "eventgate.kafka_bootstrap_server", "",
-                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
-                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
-                "eventgate.eventbridge.max_attempts", "1",
-                "eventgate.sinks.eventbridge.timeout_ms", "1600"));
+        gateway = eventBridgeOnly(Map.of());
         // Warm up (the AWS client's first call, the token check) so that the first timed call is
         // EventBridge's own 500 ms, not also the cold path's: the deadline holds about two calls only.
         HttpResponse<String> warm = gateway.post("/topics/" + TEST + "/batch", gateway.token("TestUser"),
@@ -232,13 +227,7 @@ class EventBridgeBatchDeadlineTest {
 
     /** A gateway whose EventBridge sink has one thread, and the deadline of 1600 ms. */
     private static RunningGateway oneThreadGateway() {
-        RunningGateway gateway = RunningGateway.start(Map.of(
-                "eventgate.kafka_bootstrap_server", "",
-                "eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test",
-                "eventgate.eventbridge.endpoint_override", eventBridge.url(),
-                "eventgate.eventbridge.max_attempts", "1",
-                "eventgate.eventbridge.max_concurrency", "1",
-                "eventgate.sinks.eventbridge.timeout_ms", "1600"));
+        RunningGateway gateway = eventBridgeOnly(Map.of("eventgate.eventbridge.max_concurrency", "1"));
         // Warmed up (a single event and a batch, one call each, within the deadline even when slow), so
         // that the requests the tests send at once fan out together: one that fans out 100 ms or more
         // after the first has that much left when the thread is free, and makes a call. Cold, the first
@@ -247,6 +236,17 @@ class EventBridgeBatchDeadlineTest {
         assertEquals(202, gateway.post("/topics/" + TEST, token, Events.test(Events.id())).statusCode());
         assertEquals(202, gateway.post("/topics/" + TEST + "/batch", token, "[" + Events.test(Events.id()) + "]").statusCode());
         return gateway;
+    }
+
+    /** A gateway whose only sink is EventBridge (the fake), one attempt per call, a deadline of 1600 ms, and {@code more}. */
+    private static RunningGateway eventBridgeOnly(Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
+        settings.put("eventgate.kafka_bootstrap_server", "");
+        settings.put("eventgate.event_bus_arn", "arn:aws:events:eu-west-1:123456789012:event-bus/eventgate-test");
+        settings.put("eventgate.eventbridge.endpoint_override", eventBridge.url());
+        settings.put("eventgate.eventbridge.max_attempts", "1");
+        settings.put("eventgate.sinks.eventbridge.timeout_ms", "1600");
+        return RunningGateway.start(settings);
     }
 
     /** The number of calls the bus has had, once a call still running can add no more. */
