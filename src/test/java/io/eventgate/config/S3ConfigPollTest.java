@@ -3,7 +3,6 @@ package io.eventgate.config;
 import io.eventgate.testsupport.AcceptingSink;
 import io.eventgate.testsupport.CapturedLog;
 import io.eventgate.testsupport.CountingProxy;
-import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.S3Server;
 import io.eventgate.testsupport.RunningGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -30,9 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class S3ConfigPollTest {
 
-    private static final String ACCESS_A = "{\"public.cps.za.test\": [\"S3User\"]}";
-    private static final String ACCESS_B = "{\"public.cps.za.test\": [\"S3User\", \"OtherUser\"]}";
-
     @TempDir
     static Path routes;
 
@@ -49,7 +45,7 @@ class S3ConfigPollTest {
         AcceptingSink.writeTo(routes);
         Path conf = Path.of("conf");
         s3.put("poll", "prod/config.json", Files.readString(conf.resolve("config.json")));
-        s3.put("poll", "prod/access.json", ACCESS_A);
+        s3.put("poll", "prod/access.json", Polls.ACCESS_A);
         s3.put("poll", "prod/topic_keys.json", "{}");
         s3.put("poll", "prod/api.yaml", Files.readString(conf.resolve("api.yaml")));
         s3.put("poll", "prod/topic_schemas/test.json", Files.readString(conf.resolve("topic_schemas/test.json")));
@@ -70,32 +66,12 @@ class S3ConfigPollTest {
 
     @Test
     void aPollThatFindsNoChangeCostsOneListing() throws Exception {
-        EventGateConfig before = gateway.app().config().current();
-        Polls.Counted counted = Polls.counted(gateway, proxy, 3);
-        int polls = counted.polls();
-        List<String> during = counted.requests();
-
-        assertTrue(polls >= 3, polls + " polls");
-        assertEquals(polls, during.size(), "one request per poll: " + during);
-        assertTrue(during.stream().allMatch(r -> r.startsWith("GET /poll") && r.contains("list-type=2")), during.toString());
-        assertSame(before, gateway.app().config().current(), "nothing reloaded");
+        Polls.assertOneRequestPerPollAndNoReload(gateway, proxy, r -> r.startsWith("GET /poll") && r.contains("list-type=2"));
     }
 
     @Test
     void aChangedObjectIsInForceAfterTheNextPoll() {
-        assertEquals(403, publish("OtherUser"));
-        try {
-            s3.put("poll", "prod/access.json", ACCESS_B);
-
-            Polls.await(gateway, 2);
-
-            assertEquals(202, publish("OtherUser"));
-            assertEquals(202, publish("S3User"));
-        } finally {
-            s3.put("poll", "prod/access.json", ACCESS_A);
-            Polls.await(gateway, 2);
-        }
-        assertEquals(403, publish("OtherUser"));
+        Polls.assertAChangedAccessIsInForceAfterTheNextPoll(gateway, access -> s3.put("poll", "prod/access.json", access));
     }
 
     @Test
@@ -110,14 +86,11 @@ class S3ConfigPollTest {
             List<String> warnings = log.lines("cannot be loaded");
             assertEquals(1, warnings.size(), "one WARN line: " + warnings);
             assertTrue(warnings.get(0).contains("WARN") && warnings.get(0).contains("access.json"), warnings.get(0));
-            assertEquals(202, publish("S3User"));
+            assertEquals(202, Polls.publish(gateway, "S3User"));
         } finally {
-            s3.put("poll", "prod/access.json", ACCESS_A);
+            s3.put("poll", "prod/access.json", Polls.ACCESS_A);
             Polls.await(gateway, 2);
         }
     }
 
-    private static int publish(String subject) {
-        return gateway.post("/topics/public.cps.za.test", gateway.token(subject), Events.test(Events.id())).statusCode();
-    }
 }

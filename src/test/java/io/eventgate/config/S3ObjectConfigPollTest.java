@@ -3,7 +3,6 @@ package io.eventgate.config;
 import io.eventgate.testsupport.AcceptingSink;
 import io.eventgate.testsupport.CapturedLog;
 import io.eventgate.testsupport.CountingProxy;
-import io.eventgate.testsupport.Events;
 import io.eventgate.testsupport.RunningGateway;
 import io.eventgate.testsupport.S3Server;
 import org.junit.jupiter.api.AfterAll;
@@ -29,9 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class S3ObjectConfigPollTest {
 
-    private static final String ACCESS_A = "{\"public.cps.za.test\": [\"S3User\"]}";
-    private static final String ACCESS_B = "{\"public.cps.za.test\": [\"S3User\", \"OtherUser\"]}";
-
     @TempDir
     static Path routes;
 
@@ -46,7 +42,7 @@ class S3ObjectConfigPollTest {
         s3 = S3Server.start();
         proxy = CountingProxy.to(s3.endpoint());
         AcceptingSink.writeTo(routes);
-        s3.put("single", "prod/access.json", ACCESS_A);
+        s3.put("single", "prod/access.json", Polls.ACCESS_A);
         gateway = RunningGateway.start(Map.of(
                 "eventgate.access_config", "s3://single/prod/access.json",
                 "eventgate.s3.endpoint_override", proxy.endpoint(),
@@ -64,32 +60,12 @@ class S3ObjectConfigPollTest {
 
     @Test
     void aPollThatFindsNoChangeCostsOneHeadObject() throws Exception {
-        EventGateConfig before = gateway.app().config().current();
-        Polls.Counted counted = Polls.counted(gateway, proxy, 3);
-        int polls = counted.polls();
-        List<String> during = counted.requests();
-
-        assertTrue(polls >= 3, polls + " polls");
-        assertEquals(polls, during.size(), "one request per poll: " + during);
-        assertTrue(during.stream().allMatch(r -> r.equals("HEAD /single/prod/access.json")), during.toString());
-        assertSame(before, gateway.app().config().current(), "nothing reloaded");
+        Polls.assertOneRequestPerPollAndNoReload(gateway, proxy, r -> r.equals("HEAD /single/prod/access.json"));
     }
 
     @Test
     void aChangedObjectIsInForceAfterTheNextPoll() {
-        assertEquals(403, publish("OtherUser"));
-        try {
-            s3.put("single", "prod/access.json", ACCESS_B);
-
-            Polls.await(gateway, 2);
-
-            assertEquals(202, publish("OtherUser"));
-            assertEquals(202, publish("S3User"));
-        } finally {
-            s3.put("single", "prod/access.json", ACCESS_A);
-            Polls.await(gateway, 2);
-        }
-        assertEquals(403, publish("OtherUser"));
+        Polls.assertAChangedAccessIsInForceAfterTheNextPoll(gateway, access -> s3.put("single", "prod/access.json", access));
     }
 
     @Test
@@ -105,16 +81,13 @@ class S3ObjectConfigPollTest {
             assertEquals(1, warnings.size(), "one WARN line: " + warnings);
             assertTrue(warnings.get(0).contains("s3://single/prod/access.json: "), warnings.get(0));
             assertFalse(warnings.get(0).contains("127.0.0.1"), warnings.get(0));
-            assertEquals(202, publish("S3User"));
+            assertEquals(202, Polls.publish(gateway, "S3User"));
         } finally {
-            s3.put("single", "prod/access.json", ACCESS_A);
+            s3.put("single", "prod/access.json", Polls.ACCESS_A);
             Polls.await(gateway, 2);
         }
-        assertEquals(202, publish("S3User"));
-        assertEquals(403, publish("OtherUser"));
+        assertEquals(202, Polls.publish(gateway, "S3User"));
+        assertEquals(403, Polls.publish(gateway, "OtherUser"));
     }
 
-    private static int publish(String subject) {
-        return gateway.post("/topics/public.cps.za.test", gateway.token(subject), Events.test(Events.id())).statusCode();
-    }
 }
